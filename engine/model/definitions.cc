@@ -1,0 +1,166 @@
+// Building and indexing the immutable Definitions (definitions.h), element counts by tag, and
+// role normalisation. Build() runs once per document; afterwards everything is read-only.
+#include "model/definitions.h"
+
+#include <cctype>
+
+namespace bpmn::model {
+
+std::shared_ptr<const Definitions> Definitions::Build(DefinitionsData data) {
+  // Not make_shared: the constructor is private.
+  std::shared_ptr<Definitions> defs(new Definitions(std::move(data)));
+  defs->Index();
+  return defs;
+}
+
+Definitions::Definitions(DefinitionsData data) : d_(std::move(data)) {}
+
+void Definitions::Index() {
+  by_id_.reserve(d_.nodes.size() + d_.flows.size() + d_.processes.size() + d_.lanes.size());
+  for (const auto& p : d_.processes) by_id_.emplace(p.id, ElementRef{RefKind::kProcess, p.index});
+  for (const auto& l : d_.lanes) by_id_.emplace(l.id, ElementRef{RefKind::kLane, l.index});
+  for (const auto& n : d_.nodes) by_id_.emplace(n.id, ElementRef{RefKind::kNode, n.index});
+  for (const auto& f : d_.flows) by_id_.emplace(f.id, ElementRef{RefKind::kFlow, f.index});
+}
+
+const FlowNode* Definitions::FindNode(std::string_view id) const {
+  auto it = by_id_.find(id);
+  return it != by_id_.end() && it->second.kind == RefKind::kNode ? &d_.nodes[it->second.index]
+                                                                 : nullptr;
+}
+
+const SequenceFlow* Definitions::FindFlow(std::string_view id) const {
+  auto it = by_id_.find(id);
+  return it != by_id_.end() && it->second.kind == RefKind::kFlow ? &d_.flows[it->second.index]
+                                                                 : nullptr;
+}
+
+const Process* Definitions::FindProcess(std::string_view id) const {
+  auto it = by_id_.find(id);
+  return it != by_id_.end() && it->second.kind == RefKind::kProcess
+             ? &d_.processes[it->second.index]
+             : nullptr;
+}
+
+namespace {
+const RootElement* FindIn(const std::vector<RootElement>& list, std::string_view id) {
+  for (const auto& r : list)
+    if (r.id == id) return &r;
+  return nullptr;
+}
+}  // namespace
+
+const RootElement* Definitions::FindMessage(std::string_view id) const {
+  return FindIn(d_.messages, id);
+}
+const RootElement* Definitions::FindSignal(std::string_view id) const {
+  return FindIn(d_.signals, id);
+}
+const RootElement* Definitions::FindError(std::string_view id) const {
+  return FindIn(d_.errors, id);
+}
+const RootElement* Definitions::FindEscalation(std::string_view id) const {
+  return FindIn(d_.escalations, id);
+}
+
+const Process* Definitions::SingleExecutableProcess() const {
+  const Process* found = nullptr;
+  for (const auto& p : d_.processes) {
+    if (!p.executable) continue;
+    if (found) return nullptr;
+    found = &p;
+  }
+  return found;
+}
+
+std::map<std::string, std::size_t> Definitions::CountByTag() const {
+  std::map<std::string, std::size_t> counts;
+  counts["process"] = d_.processes.size();
+  counts["collaboration"] = d_.collaborations;
+  counts["participant"] = d_.participants.size();
+  counts["messageFlow"] = d_.message_flows.size();
+  counts["sequenceFlow"] = d_.flows.size();
+  counts["lane"] = d_.lanes.size();
+  counts["message"] = d_.messages.size();
+  counts["signal"] = d_.signals.size();
+  counts["error"] = d_.errors.size();
+  counts["escalation"] = d_.escalations.size();
+  counts["BPMNShape"] = d_.shapes.size();
+  counts["BPMNEdge"] = d_.edges.size();
+  for (const auto& n : d_.nodes) {
+    ++counts[std::string(ElementKindTag(n.kind))];
+    for (const auto& d : n.event_definitions) ++counts[std::string(EventDefinitionTag(d.kind))];
+    if (n.loop.kind == LoopKind::kStandard) ++counts["standardLoopCharacteristics"];
+    if (n.loop.kind == LoopKind::kParallel || n.loop.kind == LoopKind::kSequential)
+      ++counts["multiInstanceLoopCharacteristics"];
+  }
+  for (const auto& t : d_.thin) ++counts[t.tag];
+  for (auto it = counts.begin(); it != counts.end();) {
+    it = it->second == 0 ? counts.erase(it) : std::next(it);
+  }
+  return counts;
+}
+
+namespace {
+
+// Lower-cases one UTF-8 code point of the alphabets role names use: ASCII, Latin-1, Cyrillic.
+char32_t LowerCodePoint(char32_t c) {
+  if (c >= 'A' && c <= 'Z') return c + 32;
+  if (c >= 0xC0 && c <= 0xDE && c != 0xD7) return c + 32;
+  if (c >= 0x410 && c <= 0x42F) return c + 32;   // А-Я
+  if (c >= 0x400 && c <= 0x40F) return c + 80;   // Ѐ-Џ (Ё)
+  return c;
+}
+
+void AppendUtf8(std::string& out, char32_t cp) {
+  if (cp < 0x80) {
+    out += static_cast<char>(cp);
+  } else if (cp < 0x800) {
+    out += static_cast<char>(0xC0 | (cp >> 6));
+    out += static_cast<char>(0x80 | (cp & 0x3F));
+  } else if (cp < 0x10000) {
+    out += static_cast<char>(0xE0 | (cp >> 12));
+    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+    out += static_cast<char>(0x80 | (cp & 0x3F));
+  } else {
+    out += static_cast<char>(0xF0 | (cp >> 18));
+    out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
+    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+    out += static_cast<char>(0x80 | (cp & 0x3F));
+  }
+}
+
+}  // namespace
+
+std::string NormalizeRole(std::string_view name) {
+  std::string out;
+  out.reserve(name.size());
+  bool pending_space = false;
+  std::size_t i = 0;
+  while (i < name.size()) {
+    auto c = static_cast<unsigned char>(name[i]);
+    if (c < 0x80) {
+      ++i;
+      if (std::isspace(c)) {
+        pending_space = !out.empty();
+        continue;
+      }
+      if (pending_space) out += ' ';
+      pending_space = false;
+      out += static_cast<char>(LowerCodePoint(c));
+      continue;
+    }
+    // Multi-byte: the text was validated as UTF-8 by the reader.
+    std::size_t len = (c & 0xE0) == 0xC0 ? 2 : (c & 0xF0) == 0xE0 ? 3 : 4;
+    if (i + len > name.size()) break;
+    char32_t cp = c & (0x7F >> len);
+    for (std::size_t k = 1; k < len; ++k) cp = (cp << 6) | (name[i + k] & 0x3F);
+    i += len;
+    if (pending_space) out += ' ';
+    pending_space = false;
+    AppendUtf8(out, LowerCodePoint(cp));
+  }
+  return out;
+}
+
+}  // namespace bpmn::model

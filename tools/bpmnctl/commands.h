@@ -1,0 +1,19 @@
+// The verbs of bpmnctl, each registering itself on the CLI11 app and running when chosen.
+// Called from main.cc only; single-threaded.
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+namespace bpmnctl {
+
+// Exit codes shared by every verb (README, "Exit codes").
+inline constexpr int kExitOk = 0;
+inline constexpr int kExitRefused = 1;  // errors found, or the operation was refused
+inline constexpr int kExitUsage = 2;
+inline constexpr int kExitInternal = 3;
+
+// Each Add* returns a pointer to the verb's result, filled when the verb ran.
+void AddValidateCommand(CLI::App& app, int& exit_code);
+void AddExplainCommand(CLI::App& app, int& exit_code);
+
+}  // namespace bpmnctl
