@@ -89,11 +89,14 @@ std::map<std::string, std::size_t> Definitions::CountByTag() const {
   counts["BPMNEdge"] = d_.edges.size();
   for (const auto& n : d_.nodes) {
     ++counts[std::string(ElementKindTag(n.kind))];
-    for (const auto& d : n.event_definitions) ++counts[std::string(EventDefinitionTag(d.kind))];
+    for (const auto& d : n.event_definitions) {
+      if (!d.by_reference) ++counts[std::string(EventDefinitionTag(d.kind))];
+    }
     if (n.loop.kind == LoopKind::kStandard) ++counts["standardLoopCharacteristics"];
     if (n.loop.kind == LoopKind::kParallel || n.loop.kind == LoopKind::kSequential)
       ++counts["multiInstanceLoopCharacteristics"];
   }
+  for (const auto& d : d_.event_definitions) ++counts[std::string(EventDefinitionTag(d.kind))];
   for (const auto& t : d_.thin) ++counts[t.tag];
   for (auto it = counts.begin(); it != counts.end();) {
     it = it->second == 0 ? counts.erase(it) : std::next(it);

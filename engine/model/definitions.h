@@ -81,6 +81,7 @@ struct DefinitionsData {
   std::vector<SequenceFlow> flows;
   std::vector<Lane> lanes;
   std::vector<RootElement> messages, signals, errors, escalations;
+  std::vector<EventDefinition> event_definitions;  // declared at document level, shared by ref
   std::vector<Participant> participants;
   std::vector<MessageFlow> message_flows;
   std::uint32_t collaborations = 0;

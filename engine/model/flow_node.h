@@ -33,6 +33,7 @@ struct EventDefinition {
   std::string variable_name;  // camunda:variableName on a conditional event
   Expression correlation_key;  // zeebe:subscription / message catch correlation key
   std::string error_code_variable;
+  bool by_reference = false;  // copied from a document-level definition via eventDefinitionRef
   SourcePosition position;
 };
 

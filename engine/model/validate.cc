@@ -58,7 +58,12 @@ class Validator {
     if (kind == ElementKind::kEventSubProcess) {
       // An event sub-process without exactly one triggered start event never fires: dead, not
       // broken, so a warning.
-      if (starts.size() != 1 || starts[0]->event_definitions.empty()) {
+      if (starts.size() == 1 && starts[0]->event_definitions.empty()) {
+        Report(Severity::kWarning, "event-subprocess-start", *starts[0],
+               "the start event of an event sub-process needs an event definition (message, "
+               "timer, signal, error, escalation, conditional, compensation); this one never "
+               "fires");
+      } else if (starts.size() != 1) {
         Report(Severity::kWarning, "event-subprocess-start", process.index, id, at,
                "an event sub-process needs exactly one start event with an event definition "
                "(message, timer, signal, error, escalation, conditional, compensation); this one "
@@ -74,8 +79,7 @@ class Validator {
              std::string("the ") + what + " has an end event but no start event");
     }
     if (blank_starts.size() > 1) {
-      Report(Severity::kWarning, "single-blank-start-event", process.index, blank_starts[1]->id,
-             blank_starts[1]->position,
+      Report(Severity::kWarning, "single-blank-start-event", process.index, id, at,
              std::string("the ") + what + " '" + id +
                  "' has more than one start event without an event definition; an instance "
                  "starts at the first one unless the caller names another");

@@ -98,7 +98,9 @@ class Reader {
 
   void NoteId(pugi::xml_node e);
   void NoteForeignAttributes(pugi::xml_node e, FlowNode* node);
-  void NoteUnknownExtension(std::string_view ns, std::string_view local, std::string_view prefix);
+  // Counts an extension the engine does not interpret; `carrier` is the BPMN element it is on.
+  void NoteUnknownExtension(std::string_view ns, std::string_view local, std::string_view prefix,
+                            pugi::xml_node carrier = {});
   void AddThin(pugi::xml_node e, std::string_view tag, std::string_view owner);
 
   void ReadDefinitionsChild(pugi::xml_node e, QName q);
@@ -130,10 +132,15 @@ class Reader {
   model::DefinitionsData data_;
   std::vector<PendingDiagnostic> pending_;
   std::unordered_map<std::string_view, SourcePosition> ids_;
-  std::map<std::string, std::size_t> unknown_extensions_;  // "prefix:name (uri)" -> count
-  std::map<std::string, SourcePosition> unknown_first_seen_;
+  struct UnknownExtension {
+    std::size_t count = 0;
+    std::string element_id;  // where it was first seen
+    SourcePosition position;
+  };
+  std::map<std::string, UnknownExtension> unknown_extensions_;  // key: "prefix:name (uri)"
   std::vector<std::string> default_refs_;  // per node, the `default` attribute as written
   std::uint32_t current_process_ = kDocumentLevel;  // the process being read, for severities
+  std::vector<std::pair<std::uint32_t, std::string>> event_definition_refs_;  // node, ref
 };
 
 void Reader::NoteId(pugi::xml_node e) {
@@ -148,10 +155,14 @@ void Reader::NoteId(pugi::xml_node e) {
 }
 
 void Reader::NoteUnknownExtension(std::string_view ns, std::string_view local,
-                                  std::string_view prefix) {
+                                  std::string_view prefix, pugi::xml_node carrier) {
   std::string key = std::string(prefix.empty() ? "" : prefix) + (prefix.empty() ? "" : ":") +
                     std::string(local) + " (" + std::string(ns.empty() ? "no namespace" : ns) + ")";
-  ++unknown_extensions_[key];
+  auto& entry = unknown_extensions_[key];
+  if (entry.count++ == 0 && carrier) {
+    entry.element_id = Attr(carrier, "id");
+    entry.position = PositionOf(carrier);
+  }
 }
 
 // Attributes in other namespaces on a BPMN element: vendor ones the engine reads go into `node`,
@@ -171,7 +182,7 @@ void Reader::NoteForeignAttributes(pugi::xml_node e, FlowNode* node) {
       node->extensions.push_back({std::string(q.ns), "@" + std::string(q.local), a.value()});
     }
     std::string_view qualified = name;
-    NoteUnknownExtension(q.ns, q.local, qualified.substr(0, qualified.find(':')));
+    NoteUnknownExtension(q.ns, q.local, qualified.substr(0, qualified.find(':')), e);
   }
 }
 
@@ -235,6 +246,13 @@ void Reader::ReadDefinitionsChild(pugi::xml_node e, QName q) {
                  : l == "error"  ? data_.errors
                                  : data_.escalations;
     list.push_back(std::move(r));
+  } else if (auto kind = model::EventDefinitionFromTag(l)) {
+    // A document-level definition that events share through eventDefinitionRef.
+    FlowNode holder;
+    holder.id = Attr(e, "id");
+    holder.position = PositionOf(e);
+    ReadEventDefinition(e, *kind, holder, kDocumentLevel);
+    data_.event_definitions.push_back(std::move(holder.event_definitions.front()));
   } else if (l == "extensionElements") {
     ReadExtensionElements(e, nullptr, nullptr, nullptr);
   } else {
@@ -300,7 +318,7 @@ void Reader::ReadProcess(pugi::xml_node e) {
       }
     }
     std::string_view qualified = name;
-    NoteUnknownExtension(q.ns, q.local, qualified.substr(0, qualified.find(':')));
+    NoteUnknownExtension(q.ns, q.local, qualified.substr(0, qualified.find(':')), e);
   }
   ReadContainerChildren(e, Container{index, kNoIndex}, data_.processes[index].id);
   current_process_ = kDocumentLevel;
@@ -494,6 +512,10 @@ void Reader::ReadNodeChild(pugi::xml_node c, QName q, FlowNode& node_ref, Contai
   }
   std::string_view l = q.local;
   if (l == "incoming" || l == "outgoing" || l == "documentation") return;
+  if (l == "eventDefinitionRef") {
+    event_definition_refs_.emplace_back(index, TextOf(c));
+    return;
+  }
   if (auto def = model::EventDefinitionFromTag(l)) {
     ReadEventDefinition(c, *def, data_.nodes[index], where.process);
     return;
@@ -598,12 +620,12 @@ model::TimerSpec Reader::ReadTimerValue(pugi::xml_node e, model::TimerKind kind,
     auto spec = ParseTimer(kind, text);
     if (spec) return *spec;
     if (LooksLikeIso8601(text)) {
-      Report(Severity::kError, "iso8601", node.id, PositionOf(e), spec.error().message, process);
+      Report(Severity::kError, "iso8601", node.id, node.position, spec.error().message, process);
     } else {
       // A variable name or a quoted string: an expression in the diagram's own script language
       // (SpiffWorkflow writes Python here), which this engine does not evaluate.
       expr.dialect = model::Dialect::kOther;
-      Report(Severity::kWarning, "iso8601", node.id, PositionOf(e),
+      Report(Severity::kWarning, "iso8601", node.id, node.position,
              "'" + text + "' is not ISO 8601 nor a FEEL or JUEL expression; reaching this timer "
              "raises an incident",
              process);
@@ -755,7 +777,8 @@ void Reader::ReadExtensionElements(pugi::xml_node e, FlowNode* node,
       std::string_view qualified = c.name();
       std::size_t colon = qualified.find(':');
       NoteUnknownExtension(q.ns, q.local,
-                           colon == std::string_view::npos ? "" : qualified.substr(0, colon));
+                           colon == std::string_view::npos ? "" : qualified.substr(0, colon),
+                           e.parent());
     }
   }
 }
@@ -901,7 +924,7 @@ void Reader::ResolveReferences() {
         default: break;
       }
       if (!found) {
-        dangling(n.id, d.position.line ? d.position : n.position,
+        dangling(n.id, n.position,
                  std::string(what) + " '" + d.ref + "' names nothing declared in this file",
                  n.process);
       }
@@ -917,6 +940,19 @@ void Reader::ResolveReferences() {
                  "' is not in this file; deploy it before this process runs",
              n.process);
     }
+  }
+
+  for (const auto& [node_index, ref] : event_definition_refs_) {
+    auto& n = data_.nodes[node_index];
+    auto it = std::find_if(data_.event_definitions.begin(), data_.event_definitions.end(),
+                           [&](const auto& d) { return d.id == ref; });
+    if (it == data_.event_definitions.end()) {
+      dangling(n.id, n.position, "eventDefinitionRef '" + ref + "' names no event definition",
+               n.process);
+      continue;
+    }
+    n.event_definitions.push_back(*it);
+    n.event_definitions.back().by_reference = true;
   }
 
   // Lanes: each flow node takes its innermost lane; the lane's name is its role.
@@ -941,10 +977,11 @@ std::vector<Diagnostic> Reader::TakeDiagnostics(const model::Definitions& defs) 
     if (p.process != kDocumentLevel && !runs[p.process]) p.diagnostic.severity = Severity::kWarning;
     out.push_back(std::move(p.diagnostic));
   }
-  for (const auto& [name, count] : unknown_extensions_) {
-    out.push_back(Diagnostic{Severity::kWarning, "unknown-extension", "", 0, 0,
+  for (const auto& [name, u] : unknown_extensions_) {
+    out.push_back(Diagnostic{Severity::kWarning, "unknown-extension", u.element_id,
+                             u.position.line, u.position.column,
                              name + " is kept as data but not interpreted (" +
-                                 std::to_string(count) + (count == 1 ? " time)" : " times)")});
+                                 std::to_string(u.count) + (u.count == 1 ? " time)" : " times)")});
   }
   return out;
 }
@@ -1007,7 +1044,8 @@ ReadResult ReadBpmnString(std::string_view xml, const ReadOptions& options) {
   }
   for (pugi::xml_node n = doc.first_child(); n; n = n.next_sibling()) {
     if (n.type() == pugi::node_doctype) {
-      auto at = lines.At(static_cast<std::size_t>(std::max<std::ptrdiff_t>(n.offset_debug() - 9, 0)));
+      std::size_t doctype_at = text->find("<!DOCTYPE");
+      auto at = lines.At(doctype_at == std::string::npos ? 0 : doctype_at);
       result.diagnostics.push_back(
           Fatal("doctype",
                 "a DOCTYPE is not allowed in a BPMN document (no entities are expanded, nothing "

@@ -1,0 +1,79 @@
+// bpmnctl as a user runs it: the real binary in a child process, its output and exit codes.
+#include <gtest/gtest.h>
+
+#include <array>
+#include <cstdio>
+#include <string>
+#include <sys/wait.h>
+
+namespace {
+
+struct Run {
+  int exit_code;
+  std::string out;
+};
+
+Run Bpmnctl(const std::string& args) {
+  std::string cmd = std::string(BPMNCTL_PATH) + " " + args + " 2>&1";
+  FILE* pipe = popen(cmd.c_str(), "r");
+  Run run{-1, ""};
+  if (!pipe) return run;
+  std::array<char, 4096> buf;
+  while (std::size_t n = fread(buf.data(), 1, buf.size(), pipe)) run.out.append(buf.data(), n);
+  int status = pclose(pipe);
+  run.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return run;
+}
+
+const std::string kSamples = BPMN_SAMPLES_DIR;
+const std::string kMalformed = std::string(BPMN_TEST_DATA_DIR) + "/malformed";
+
+TEST(Bpmnctl, ValidateSamplesPasses) {
+  auto r = Bpmnctl("validate " + kSamples + "/deal_by_stages.bpmn " + kSamples +
+                   "/lead_processing.bpmn");
+  EXPECT_EQ(r.exit_code, 0) << r.out;
+  EXPECT_NE(r.out.find("2 files, 0 errors"), std::string::npos) << r.out;
+}
+
+TEST(Bpmnctl, ValidateReportsErrorsWithFileLineAndRule) {
+  auto r = Bpmnctl("validate " + kMalformed + "/13-dangling-target-ref.bpmn");
+  EXPECT_EQ(r.exit_code, 1) << r.out;
+  EXPECT_NE(r.out.find("13-dangling-target-ref.bpmn:"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find(": error dangling-reference ["), std::string::npos) << r.out;
+}
+
+TEST(Bpmnctl, ValidateJsonIsMachineReadable) {
+  auto r = Bpmnctl("validate --json " + kMalformed + "/13-dangling-target-ref.bpmn");
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.out.find("\"rule\": \"dangling-reference\""), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("\"severity\": \"error\""), std::string::npos) << r.out;
+}
+
+TEST(Bpmnctl, UsageErrorsExitTwo) {
+  EXPECT_EQ(Bpmnctl("").exit_code, 2);
+  EXPECT_EQ(Bpmnctl("validate").exit_code, 2);
+  EXPECT_EQ(Bpmnctl("validate /no/such/file.bpmn").exit_code, 2);
+  EXPECT_EQ(Bpmnctl("frobnicate").exit_code, 2);
+}
+
+TEST(Bpmnctl, VersionAndHelp) {
+  auto v = Bpmnctl("--version");
+  EXPECT_EQ(v.exit_code, 0);
+  EXPECT_NE(v.out.find("bpmnctl "), std::string::npos);
+  auto h = Bpmnctl("validate --help");
+  EXPECT_EQ(h.exit_code, 0);
+  EXPECT_NE(h.out.find("--json"), std::string::npos);
+}
+
+TEST(Bpmnctl, ExplainShowsRolesFormsTimersAndConditions) {
+  auto r = Bpmnctl("explain " + kSamples + "/deal_by_stages.bpmn");
+  EXPECT_EQ(r.exit_code, 0) << r.out;
+  EXPECT_NE(r.out.find("role secretary:"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("field client"), std::string::npos);
+  EXPECT_NE(r.out.find("(required)"), std::string::npos);
+  EXPECT_NE(r.out.find("non-interrupting on Task_measure"), std::string::npos);
+  EXPECT_NE(r.out.find("timer after 8 hours"), std::string::npos);
+  EXPECT_NE(r.out.find("when ${needMeasure} [juel]"), std::string::npos);
+}
+
+}  // namespace
