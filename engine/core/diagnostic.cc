@@ -16,9 +16,9 @@ std::string FormatDiagnostic(const std::string& file, const Diagnostic& d) {
 }
 
 bool HasErrors(const std::vector<Diagnostic>& diagnostics) {
-  return std::any_of(diagnostics.begin(), diagnostics.end(), [](const Diagnostic& d) {
-    return d.severity == Severity::kError;
-  });
+  return std::any_of(
+      diagnostics.begin(), diagnostics.end(),
+      [](const Diagnostic& d) { return d.severity == Severity::kError; });
 }
 
 }  // namespace bpmn

@@ -5,17 +5,28 @@ namespace bpmn {
 
 std::string_view ErrorCodeName(ErrorCode code) {
   switch (code) {
-    case ErrorCode::kInvalidArgument: return "invalid_argument";
-    case ErrorCode::kIo: return "io";
-    case ErrorCode::kParse: return "parse";
-    case ErrorCode::kLimit: return "limit";
-    case ErrorCode::kValidation: return "validation";
-    case ErrorCode::kNotFound: return "not_found";
-    case ErrorCode::kRole: return "role";
-    case ErrorCode::kFields: return "fields";
-    case ErrorCode::kState: return "state";
-    case ErrorCode::kConflict: return "conflict";
-    case ErrorCode::kExpression: return "expression";
+    case ErrorCode::kInvalidArgument:
+      return "invalid_argument";
+    case ErrorCode::kIo:
+      return "io";
+    case ErrorCode::kParse:
+      return "parse";
+    case ErrorCode::kLimit:
+      return "limit";
+    case ErrorCode::kValidation:
+      return "validation";
+    case ErrorCode::kNotFound:
+      return "not_found";
+    case ErrorCode::kRole:
+      return "role";
+    case ErrorCode::kFields:
+      return "fields";
+    case ErrorCode::kState:
+      return "state";
+    case ErrorCode::kConflict:
+      return "conflict";
+    case ErrorCode::kExpression:
+      return "expression";
   }
   return "unknown";
 }

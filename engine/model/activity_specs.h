@@ -1,6 +1,7 @@
-// What a flow node needs beyond its place in the graph, read from standard BPMN and from the
-// camunda:/zeebe:/flowable:/activiti: extensions: user task assignment and forms, jobs, scripts,
-// called processes, variable mappings, loops. Plain value types; thread-safe to read.
+// What a flow node needs beyond its place in the graph, read from standard BPMN
+// and from the camunda:/zeebe:/flowable:/activiti: extensions: user task
+// assignment and forms, jobs, scripts, called processes, variable mappings,
+// loops. Plain value types; thread-safe to read.
 #pragma once
 
 #include <cstdint>
@@ -13,8 +14,9 @@
 
 namespace bpmn::model {
 
-// One variable mapping: `target` receives the value of `source` (an expression or a variable
-// name). Inputs map into the element's local scope, outputs back to the enclosing scope.
+// One variable mapping: `target` receives the value of `source` (an expression
+// or a variable name). Inputs map into the element's local scope, outputs back
+// to the enclosing scope.
 struct Mapping {
   Expression source;
   std::string target;
@@ -39,7 +41,8 @@ struct FormField {
 struct UserTaskSpec {
   Expression assignee;
   std::vector<std::string> candidate_users;
-  std::vector<std::string> candidate_groups;  // as written; roles are derived from them
+  std::vector<std::string>
+      candidate_groups;  // as written; roles are derived from them
   Expression due_date;
   Expression follow_up_date;
   Expression priority;
@@ -49,10 +52,12 @@ struct UserTaskSpec {
 
 // A service, send, business-rule or script task handed to a worker.
 struct JobSpec {
-  std::string type;  // zeebe:taskDefinition type, camunda:topic, or the element id
+  std::string
+      type;  // zeebe:taskDefinition type, camunda:topic, or the element id
   Expression retries;
   std::string retry_cycle;  // camunda:failedJobRetryTimeCycle, e.g. "R3/PT10M"
-  std::string implementation;  // camunda:class / delegateExpression / expression / type
+  std::string
+      implementation;  // camunda:class / delegateExpression / expression / type
 };
 
 struct ScriptSpec {
@@ -65,7 +70,7 @@ struct CallSpec {
   Expression called_element;  // a process id, or an expression giving one
   std::string binding;        // "latest" (default), "deployment", "version"
   std::string version;
-  std::vector<Mapping> in;    // camunda:in source/target; `variables="all"` below
+  std::vector<Mapping> in;  // camunda:in source/target; `variables="all"` below
   std::vector<Mapping> out;
   bool in_all = false;
   bool out_all = false;
@@ -79,7 +84,8 @@ enum class LoopKind : std::uint8_t { kNone, kStandard, kParallel, kSequential };
 struct LoopSpec {
   LoopKind kind = LoopKind::kNone;
   Expression cardinality;
-  Expression collection;  // loopDataInputRef, camunda:collection, zeebe inputCollection
+  Expression collection;  // loopDataInputRef, camunda:collection, zeebe
+                          // inputCollection
   std::string element_variable;
   std::string output_collection;
   Expression output_element;

@@ -1,5 +1,6 @@
-// Building and indexing the immutable Definitions (definitions.h), element counts by tag, and
-// role normalisation. Build() runs once per document; afterwards everything is read-only.
+// Building and indexing the immutable Definitions (definitions.h), element
+// counts by tag, and role normalisation. Build() runs once per document;
+// afterwards everything is read-only.
 #include "model/definitions.h"
 
 #include <cctype>
@@ -16,23 +17,30 @@ std::shared_ptr<const Definitions> Definitions::Build(DefinitionsData data) {
 Definitions::Definitions(DefinitionsData data) : d_(std::move(data)) {}
 
 void Definitions::Index() {
-  by_id_.reserve(d_.nodes.size() + d_.flows.size() + d_.processes.size() + d_.lanes.size());
-  for (const auto& p : d_.processes) by_id_.emplace(p.id, ElementRef{RefKind::kProcess, p.index});
-  for (const auto& l : d_.lanes) by_id_.emplace(l.id, ElementRef{RefKind::kLane, l.index});
-  for (const auto& n : d_.nodes) by_id_.emplace(n.id, ElementRef{RefKind::kNode, n.index});
-  for (const auto& f : d_.flows) by_id_.emplace(f.id, ElementRef{RefKind::kFlow, f.index});
+  by_id_.reserve(d_.nodes.size() + d_.flows.size() + d_.processes.size() +
+                 d_.lanes.size());
+  for (const auto& p : d_.processes)
+    by_id_.emplace(p.id, ElementRef{RefKind::kProcess, p.index});
+  for (const auto& l : d_.lanes)
+    by_id_.emplace(l.id, ElementRef{RefKind::kLane, l.index});
+  for (const auto& n : d_.nodes)
+    by_id_.emplace(n.id, ElementRef{RefKind::kNode, n.index});
+  for (const auto& f : d_.flows)
+    by_id_.emplace(f.id, ElementRef{RefKind::kFlow, f.index});
 }
 
 const FlowNode* Definitions::FindNode(std::string_view id) const {
   auto it = by_id_.find(id);
-  return it != by_id_.end() && it->second.kind == RefKind::kNode ? &d_.nodes[it->second.index]
-                                                                 : nullptr;
+  return it != by_id_.end() && it->second.kind == RefKind::kNode
+             ? &d_.nodes[it->second.index]
+             : nullptr;
 }
 
 const SequenceFlow* Definitions::FindFlow(std::string_view id) const {
   auto it = by_id_.find(id);
-  return it != by_id_.end() && it->second.kind == RefKind::kFlow ? &d_.flows[it->second.index]
-                                                                 : nullptr;
+  return it != by_id_.end() && it->second.kind == RefKind::kFlow
+             ? &d_.flows[it->second.index]
+             : nullptr;
 }
 
 const Process* Definitions::FindProcess(std::string_view id) const {
@@ -43,7 +51,8 @@ const Process* Definitions::FindProcess(std::string_view id) const {
 }
 
 namespace {
-const RootElement* FindIn(const std::vector<RootElement>& list, std::string_view id) {
+const RootElement* FindIn(const std::vector<RootElement>& list,
+                          std::string_view id) {
   for (const auto& r : list)
     if (r.id == id) return &r;
   return nullptr;
@@ -92,11 +101,14 @@ std::map<std::string, std::size_t> Definitions::CountByTag() const {
     for (const auto& d : n.event_definitions) {
       if (!d.by_reference) ++counts[std::string(EventDefinitionTag(d.kind))];
     }
-    if (n.loop.kind == LoopKind::kStandard) ++counts["standardLoopCharacteristics"];
-    if (n.loop.kind == LoopKind::kParallel || n.loop.kind == LoopKind::kSequential)
+    if (n.loop.kind == LoopKind::kStandard)
+      ++counts["standardLoopCharacteristics"];
+    if (n.loop.kind == LoopKind::kParallel ||
+        n.loop.kind == LoopKind::kSequential)
       ++counts["multiInstanceLoopCharacteristics"];
   }
-  for (const auto& d : d_.event_definitions) ++counts[std::string(EventDefinitionTag(d.kind))];
+  for (const auto& d : d_.event_definitions)
+    ++counts[std::string(EventDefinitionTag(d.kind))];
   for (const auto& t : d_.thin) ++counts[t.tag];
   for (auto it = counts.begin(); it != counts.end();) {
     it = it->second == 0 ? counts.erase(it) : std::next(it);
@@ -106,12 +118,13 @@ std::map<std::string, std::size_t> Definitions::CountByTag() const {
 
 namespace {
 
-// Lower-cases one UTF-8 code point of the alphabets role names use: ASCII, Latin-1, Cyrillic.
+// Lower-cases one UTF-8 code point of the alphabets role names use: ASCII,
+// Latin-1, Cyrillic.
 char32_t LowerCodePoint(char32_t c) {
   if (c >= 'A' && c <= 'Z') return c + 32;
   if (c >= 0xC0 && c <= 0xDE && c != 0xD7) return c + 32;
-  if (c >= 0x410 && c <= 0x42F) return c + 32;   // А-Я
-  if (c >= 0x400 && c <= 0x40F) return c + 80;   // Ѐ-Џ (Ё)
+  if (c >= 0x410 && c <= 0x42F) return c + 32;  // А-Я
+  if (c >= 0x400 && c <= 0x40F) return c + 80;  // Ѐ-Џ (Ё)
   return c;
 }
 

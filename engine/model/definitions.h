@@ -1,8 +1,10 @@
-// Definitions: one BPMN document, parsed and validated, immutable after Build(). Holds processes,
-// flow nodes, sequence flows and lanes in dense vectors with indices (by id, flows per node,
-// node -> lane -> role, boundary events by host), plus the document-level elements (messages,
-// signals, errors, escalations, collaborations) and thin records of what no execution needs
-// (data objects and stores, annotations, groups, diagram shapes). Thread-safe to read.
+// Definitions: one BPMN document, parsed and validated, immutable after
+// Build(). Holds processes, flow nodes, sequence flows and lanes in dense
+// vectors with indices (by id, flows per node, node -> lane -> role, boundary
+// events by host), plus the document-level elements (messages, signals, errors,
+// escalations, collaborations) and thin records of what no execution needs
+// (data objects and stores, annotations, groups, diagram shapes). Thread-safe
+// to read.
 #pragma once
 
 #include <cstdint>
@@ -22,7 +24,7 @@ namespace bpmn::model {
 struct RootElement {
   std::string id;
   std::string name;
-  std::string code;  // errorCode / escalationCode
+  std::string code;             // errorCode / escalationCode
   std::string correlation_key;  // zeebe:subscription on a message
   SourcePosition position;
 };
@@ -43,8 +45,9 @@ struct MessageFlow {
   SourcePosition position;
 };
 
-// An element kept only as a record: data objects and stores, I/O specification parts, text
-// annotations, groups, associations, categories, diagram elements, loop markers.
+// An element kept only as a record: data objects and stores, I/O specification
+// parts, text annotations, groups, associations, categories, diagram elements,
+// loop markers.
 struct ThinElement {
   std::string tag;  // BPMN (or DI) local name
   std::string id;
@@ -53,7 +56,8 @@ struct ThinElement {
   SourcePosition position;
 };
 
-// A shape or edge of the diagram layout (bpmndi), kept for pictures of the diagram.
+// A shape or edge of the diagram layout (bpmndi), kept for pictures of the
+// diagram.
 struct DiagramShape {
   std::string element_id;
   double x = 0, y = 0, width = 0, height = 0;
@@ -69,7 +73,8 @@ struct ElementRef {
   std::uint32_t index;
 };
 
-// Everything the reader collects; Definitions::Build turns it into the immutable model.
+// Everything the reader collects; Definitions::Build turns it into the
+// immutable model.
 struct DefinitionsData {
   std::string id;
   std::string name;
@@ -81,7 +86,8 @@ struct DefinitionsData {
   std::vector<SequenceFlow> flows;
   std::vector<Lane> lanes;
   std::vector<RootElement> messages, signals, errors, escalations;
-  std::vector<EventDefinition> event_definitions;  // declared at document level, shared by ref
+  std::vector<EventDefinition>
+      event_definitions;  // declared at document level, shared by ref
   std::vector<Participant> participants;
   std::vector<MessageFlow> message_flows;
   std::uint32_t collaborations = 0;
@@ -106,8 +112,12 @@ class Definitions {
   const std::vector<RootElement>& signals() const { return d_.signals; }
   const std::vector<RootElement>& errors() const { return d_.errors; }
   const std::vector<RootElement>& escalations() const { return d_.escalations; }
-  const std::vector<Participant>& participants() const { return d_.participants; }
-  const std::vector<MessageFlow>& message_flows() const { return d_.message_flows; }
+  const std::vector<Participant>& participants() const {
+    return d_.participants;
+  }
+  const std::vector<MessageFlow>& message_flows() const {
+    return d_.message_flows;
+  }
   const std::vector<ThinElement>& thin_elements() const { return d_.thin; }
   const std::vector<DiagramShape>& shapes() const { return d_.shapes; }
   const std::vector<DiagramEdge>& edges() const { return d_.edges; }
@@ -128,8 +138,9 @@ class Definitions {
   // The one executable process when there is exactly one, else null.
   const Process* SingleExecutableProcess() const;
 
-  // How many elements of each BPMN (and BPMN DI) tag the model holds, counted from the model's
-  // own records: "userTask" -> 3, "sequenceFlow" -> 7, "timerEventDefinition" -> 1, ...
+  // How many elements of each BPMN (and BPMN DI) tag the model holds, counted
+  // from the model's own records: "userTask" -> 3, "sequenceFlow" -> 7,
+  // "timerEventDefinition" -> 1, ...
   std::map<std::string, std::size_t> CountByTag() const;
 
  private:
@@ -140,8 +151,8 @@ class Definitions {
   std::unordered_map<std::string_view, ElementRef> by_id_;
 };
 
-// A lane name or candidate group as a role: trimmed, inner white space collapsed, lower case
-// (ASCII, Latin-1 and Cyrillic letters).
+// A lane name or candidate group as a role: trimmed, inner white space
+// collapsed, lower case (ASCII, Latin-1 and Cyrillic letters).
 std::string NormalizeRole(std::string_view name);
 
 }  // namespace bpmn::model

@@ -1,4 +1,5 @@
-// Tag names and classification of element kinds (element_kind.h). Constant tables; thread-safe.
+// Tag names and classification of element kinds (element_kind.h). Constant
+// tables; thread-safe.
 #include "model/element_kind.h"
 
 #include <array>
@@ -7,24 +8,41 @@ namespace bpmn::model {
 namespace {
 
 constexpr std::array<std::string_view, kElementKindCount> kKindTags = {
-    "startEvent",       "endEvent",        "intermediateCatchEvent",
-    "intermediateThrowEvent", "boundaryEvent", "task",
-    "userTask",         "manualTask",      "serviceTask",
-    "sendTask",         "receiveTask",     "scriptTask",
-    "businessRuleTask", "exclusiveGateway", "parallelGateway",
-    "inclusiveGateway", "eventBasedGateway", "complexGateway",
-    "subProcess",       "subProcess",      "transaction",
-    "adHocSubProcess",  "callActivity",
+    "startEvent",
+    "endEvent",
+    "intermediateCatchEvent",
+    "intermediateThrowEvent",
+    "boundaryEvent",
+    "task",
+    "userTask",
+    "manualTask",
+    "serviceTask",
+    "sendTask",
+    "receiveTask",
+    "scriptTask",
+    "businessRuleTask",
+    "exclusiveGateway",
+    "parallelGateway",
+    "inclusiveGateway",
+    "eventBasedGateway",
+    "complexGateway",
+    "subProcess",
+    "subProcess",
+    "transaction",
+    "adHocSubProcess",
+    "callActivity",
 };
-static_assert(static_cast<std::size_t>(ElementKind::kCallActivity) + 1 == kElementKindCount,
+static_assert(static_cast<std::size_t>(ElementKind::kCallActivity) + 1 ==
+                  kElementKindCount,
               "every ElementKind needs a tag");
 
-constexpr std::array<std::string_view, kEventDefinitionKindCount> kDefinitionTags = {
-    "messageEventDefinition",    "timerEventDefinition",
-    "signalEventDefinition",     "errorEventDefinition",
-    "escalationEventDefinition", "conditionalEventDefinition",
-    "linkEventDefinition",       "compensateEventDefinition",
-    "cancelEventDefinition",     "terminateEventDefinition",
+constexpr std::array<std::string_view, kEventDefinitionKindCount>
+    kDefinitionTags = {
+        "messageEventDefinition",    "timerEventDefinition",
+        "signalEventDefinition",     "errorEventDefinition",
+        "escalationEventDefinition", "conditionalEventDefinition",
+        "linkEventDefinition",       "compensateEventDefinition",
+        "cancelEventDefinition",     "terminateEventDefinition",
 };
 static_assert(static_cast<std::size_t>(EventDefinitionKind::kTerminate) + 1 ==
                   kEventDefinitionKindCount,
@@ -38,7 +56,8 @@ std::string_view ElementKindTag(ElementKind kind) {
 
 std::optional<ElementKind> ElementKindFromTag(std::string_view tag) {
   for (std::size_t i = 0; i < kElementKindCount; ++i) {
-    // kEventSubProcess shares "subProcess"; the reader picks it from triggeredByEvent.
+    // kEventSubProcess shares "subProcess"; the reader picks it from
+    // triggeredByEvent.
     if (kKindTags[i] == tag) return static_cast<ElementKind>(i);
   }
   return std::nullopt;
@@ -47,23 +66,27 @@ std::optional<ElementKind> ElementKindFromTag(std::string_view tag) {
 bool IsEvent(ElementKind kind) { return kind <= ElementKind::kBoundaryEvent; }
 
 bool IsGateway(ElementKind kind) {
-  return kind >= ElementKind::kExclusiveGateway && kind <= ElementKind::kComplexGateway;
+  return kind >= ElementKind::kExclusiveGateway &&
+         kind <= ElementKind::kComplexGateway;
 }
 
 bool IsActivity(ElementKind kind) {
-  return (kind >= ElementKind::kTask && kind <= ElementKind::kBusinessRuleTask) ||
+  return (kind >= ElementKind::kTask &&
+          kind <= ElementKind::kBusinessRuleTask) ||
          kind >= ElementKind::kSubProcess;
 }
 
 bool IsSubProcess(ElementKind kind) {
-  return kind >= ElementKind::kSubProcess && kind <= ElementKind::kAdHocSubProcess;
+  return kind >= ElementKind::kSubProcess &&
+         kind <= ElementKind::kAdHocSubProcess;
 }
 
 std::string_view EventDefinitionTag(EventDefinitionKind kind) {
   return kDefinitionTags[static_cast<std::size_t>(kind)];
 }
 
-std::optional<EventDefinitionKind> EventDefinitionFromTag(std::string_view tag) {
+std::optional<EventDefinitionKind> EventDefinitionFromTag(
+    std::string_view tag) {
   for (std::size_t i = 0; i < kEventDefinitionKindCount; ++i) {
     if (kDefinitionTags[i] == tag) return static_cast<EventDefinitionKind>(i);
   }

@@ -1,6 +1,6 @@
-// The kinds of flow node the model knows, one per BPMN element that tokens can visit, and the
-// kinds of event definition an event may carry. The runtime's behaviour table is indexed by
-// ElementKind. Constants only; thread-safe.
+// The kinds of flow node the model knows, one per BPMN element that tokens can
+// visit, and the kinds of event definition an event may carry. The runtime's
+// behaviour table is indexed by ElementKind. Constants only; thread-safe.
 #pragma once
 
 #include <cstddef>
@@ -37,14 +37,17 @@ enum class ElementKind : std::uint8_t {
 };
 inline constexpr std::size_t kElementKindCount = 23;
 
-// The BPMN XML local name of a kind ("userTask"; "subProcess" for kEventSubProcess).
+// The BPMN XML local name of a kind ("userTask"; "subProcess" for
+// kEventSubProcess).
 std::string_view ElementKindTag(ElementKind kind);
-// The kind for a BPMN XML local name, or nothing when the name is not a flow node.
+// The kind for a BPMN XML local name, or nothing when the name is not a flow
+// node.
 std::optional<ElementKind> ElementKindFromTag(std::string_view tag);
 
 bool IsEvent(ElementKind kind);
 bool IsGateway(ElementKind kind);
-// Tasks, sub-processes of every sort and call activities: what can host boundary events.
+// Tasks, sub-processes of every sort and call activities: what can host
+// boundary events.
 bool IsActivity(ElementKind kind);
 bool IsSubProcess(ElementKind kind);  // every kind that contains flow nodes
 

@@ -1,4 +1,5 @@
-// Classification of expression text by dialect (expression.h). Pure; thread-safe.
+// Classification of expression text by dialect (expression.h). Pure;
+// thread-safe.
 #include "model/expression.h"
 
 #include <algorithm>
@@ -8,15 +9,18 @@ namespace bpmn::model {
 namespace {
 
 std::string_view Trim(std::string_view s) {
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
+  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front())))
+    s.remove_prefix(1);
+  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back())))
+    s.remove_suffix(1);
   return s;
 }
 
 std::string Lower(std::string_view s) {
   std::string out(s);
-  std::transform(out.begin(), out.end(), out.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) {
+    return static_cast<char>(std::tolower(c));
+  });
   return out;
 }
 
@@ -29,7 +33,8 @@ Expression MakeExpression(std::string_view text, std::string_view language) {
   e.language = std::string(Trim(language));
   if (t.empty()) return e;
   std::string lang = Lower(e.language);
-  bool feel_language = lang == "feel" || lang.find("/feel") != std::string::npos;
+  bool feel_language =
+      lang == "feel" || lang.find("/feel") != std::string::npos;
   bool juel_language = lang == "juel" || lang == "jexl" || lang.empty() ||
                        lang.find("xpath") != std::string::npos ||
                        lang.find("/juel") != std::string::npos;
@@ -44,18 +49,25 @@ Expression MakeExpression(std::string_view text, std::string_view language) {
   } else {
     e.dialect = Dialect::kPlain;
   }
-  // A declared foreign language wins over a `${` that happens to start a script.
-  if (!lang.empty() && !feel_language && !juel_language) e.dialect = Dialect::kOther;
+  // A declared foreign language wins over a `${` that happens to start a
+  // script.
+  if (!lang.empty() && !feel_language && !juel_language)
+    e.dialect = Dialect::kOther;
   return e;
 }
 
 std::string_view DialectName(Dialect dialect) {
   switch (dialect) {
-    case Dialect::kNone: return "none";
-    case Dialect::kPlain: return "plain";
-    case Dialect::kJuel: return "juel";
-    case Dialect::kFeel: return "feel";
-    case Dialect::kOther: return "other";
+    case Dialect::kNone:
+      return "none";
+    case Dialect::kPlain:
+      return "plain";
+    case Dialect::kJuel:
+      return "juel";
+    case Dialect::kFeel:
+      return "feel";
+    case Dialect::kOther:
+      return "other";
   }
   return "none";
 }

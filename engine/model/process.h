@@ -1,5 +1,6 @@
-// Processes and the graph parts that are not flow nodes: sequence flows and lanes. Indices are
-// dense positions in Definitions. Built by the reader; thread-safe to read.
+// Processes and the graph parts that are not flow nodes: sequence flows and
+// lanes. Indices are dense positions in Definitions. Built by the reader;
+// thread-safe to read.
 #pragma once
 
 #include <cstdint>
@@ -17,7 +18,8 @@ struct SequenceFlow {
   std::string name;
   std::uint32_t index = kNoIndex;
   std::uint32_t process = kNoIndex;
-  std::uint32_t source = kNoIndex;  // flow node index; kNoIndex when the ref dangles
+  std::uint32_t source =
+      kNoIndex;  // flow node index; kNoIndex when the ref dangles
   std::uint32_t target = kNoIndex;
   std::string source_ref;  // as written
   std::string target_ref;
@@ -42,11 +44,13 @@ struct Process {
   std::string name;
   bool executable = false;
   std::uint32_t index = kNoIndex;
-  std::vector<std::uint32_t> nodes;     // every flow node of the process, nested ones too
-  std::vector<std::uint32_t> top_level; // flow nodes directly in the process
+  std::vector<std::uint32_t>
+      nodes;  // every flow node of the process, nested ones too
+  std::vector<std::uint32_t> top_level;  // flow nodes directly in the process
   std::vector<std::uint32_t> flows;
   std::vector<std::uint32_t> lanes;
-  std::vector<std::pair<std::string, std::string>> properties;  // extension properties
+  std::vector<std::pair<std::string, std::string>>
+      properties;  // extension properties
   std::string version_tag;
   std::string candidate_starter_groups;
   SourcePosition position;

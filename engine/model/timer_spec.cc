@@ -1,5 +1,5 @@
-// Arithmetic and descriptions of ISO 8601 durations and timer specs (timer_spec.h).
-// Pure functions; thread-safe.
+// Arithmetic and descriptions of ISO 8601 durations and timer specs
+// (timer_spec.h). Pure functions; thread-safe.
 #include "model/timer_spec.h"
 
 #include <date/date.h>
@@ -17,7 +17,9 @@ void AppendUnit(std::string& out, std::int64_t n, const char* unit) {
 }  // namespace
 
 std::int64_t Duration::FixedMilliseconds() const {
-  std::int64_t ms = milliseconds + 1000 * (60 * (minutes + 60 * (hours + 24 * (days + 7 * weeks))));
+  std::int64_t ms =
+      milliseconds +
+      1000 * (60 * (minutes + 60 * (hours + 24 * (days + 7 * weeks))));
   return negative ? -ms : ms;
 }
 
@@ -74,7 +76,8 @@ TimePoint Duration::AddTo(TimePoint start) const {
     auto time_of_day = t - day;
     date::year_month_day ymd{day};
     ymd += date::months{sign * (years * 12 + months)};
-    // Clamp to the month's last day (Jan 31 + P1M = Feb 28/29), as java.time does.
+    // Clamp to the month's last day (Jan 31 + P1M = Feb 28/29), as java.time
+    // does.
     if (!ymd.ok()) ymd = ymd.year() / ymd.month() / date::last;
     t = TimePoint{date::sys_days{ymd}} + time_of_day;
   }
@@ -106,7 +109,8 @@ std::string TimerSpec::Describe() const {
       std::string out = "every " + duration.Describe();
       if (date) out += " from " + FormatTimePoint(*date);
       if (repetitions >= 0) {
-        out += ", " + std::to_string(repetitions) + (repetitions == 1 ? " time" : " times");
+        out += ", " + std::to_string(repetitions) +
+               (repetitions == 1 ? " time" : " times");
       } else {
         out += ", without end";
       }

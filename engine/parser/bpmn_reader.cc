@@ -1,15 +1,16 @@
-// BPMN 2.0 XML -> model::Definitions (bpmn_reader.h). One entry point, ReadBpmnString; the Reader
-// class below walks the document once, element by element, resolving namespaces by URI, and
-// collects flow nodes, flows, lanes, root elements, thin records and the diagram layout. After the
-// walk it resolves references by id, applies severities, and hands the model to the validator.
+// BPMN 2.0 XML -> model::Definitions (bpmn_reader.h). One entry point,
+// ReadBpmnString; the Reader class below walks the document once, element by
+// element, resolving namespaces by URI, and collects flow nodes, flows, lanes,
+// root elements, thin records and the diagram layout. After the walk it
+// resolves references by id, applies severities, and hands the model to the
+// validator.
 #include "parser/bpmn_reader.h"
-
-#include <pugixml.hpp>
 
 #include <algorithm>
 #include <array>
 #include <fstream>
 #include <map>
+#include <pugixml.hpp>
 #include <sstream>
 #include <unordered_map>
 #include <unordered_set>
@@ -31,13 +32,27 @@ using model::SourcePosition;
 
 // BPMN elements kept only as records (model::ThinElement), wherever they stand.
 constexpr std::array<std::string_view, 22> kThinTags = {
-    "dataObject",         "dataObjectReference",  "dataStore",
-    "dataStoreReference", "dataInput",            "dataOutput",
-    "inputSet",           "outputSet",            "ioSpecification",
-    "dataInputAssociation", "dataOutputAssociation", "property",
-    "textAnnotation",     "association",          "group",
-    "category",           "categoryValue",        "itemDefinition",
-    "interface",          "operation",            "resource",
+    "dataObject",
+    "dataObjectReference",
+    "dataStore",
+    "dataStoreReference",
+    "dataInput",
+    "dataOutput",
+    "inputSet",
+    "outputSet",
+    "ioSpecification",
+    "dataInputAssociation",
+    "dataOutputAssociation",
+    "property",
+    "textAnnotation",
+    "association",
+    "group",
+    "category",
+    "categoryValue",
+    "itemDefinition",
+    "interface",
+    "operation",
+    "resource",
     "dataState",
 };
 
@@ -45,20 +60,23 @@ bool IsThinTag(std::string_view tag) {
   return std::find(kThinTags.begin(), kThinTags.end(), tag) != kThinTags.end();
 }
 
-const char* Attr(pugi::xml_node e, const char* name) { return e.attribute(name).value(); }
+const char* Attr(pugi::xml_node e, const char* name) {
+  return e.attribute(name).value();
+}
 
-// Text that starts the way ISO 8601 values do (a digit, P, R, -P): when it does not parse, it is
-// a typo, not an expression in another language.
+// Text that starts the way ISO 8601 values do (a digit, P, R, -P): when it does
+// not parse, it is a typo, not an expression in another language.
 bool LooksLikeIso8601(std::string_view t) {
   if (t.empty()) return false;
   char c = t[0];
   if (c == '-' && t.size() > 1) c = t[1];
-  return (c >= '0' && c <= '9') || c == 'P' || (c == 'R' && (t.size() == 1 || t[1] == '/' ||
-                                                             (t[1] >= '0' && t[1] <= '9')));
+  return (c >= '0' && c <= '9') || c == 'P' ||
+         (c == 'R' &&
+          (t.size() == 1 || t[1] == '/' || (t[1] >= '0' && t[1] <= '9')));
 }
 
-// Where a diagnostic belongs: a process index (severity depends on whether it runs) or the
-// whole document.
+// Where a diagnostic belongs: a process index (severity depends on whether it
+// runs) or the whole document.
 constexpr std::uint32_t kDocumentLevel = kNoIndex;
 
 struct PendingDiagnostic {
@@ -68,7 +86,8 @@ struct PendingDiagnostic {
 
 class Reader {
  public:
-  Reader(std::string_view text, const LineMap& lines) : text_(text), lines_(lines) {}
+  Reader(std::string_view text, const LineMap& lines)
+      : text_(text), lines_(lines) {}
 
   // Reads the whole document; false when the root is not BPMN 2.0 definitions.
   bool Read(pugi::xml_node root);
@@ -85,43 +104,50 @@ class Reader {
   SourcePosition PositionOf(pugi::xml_node e) const {
     std::ptrdiff_t offset = e.offset_debug();
     if (offset <= 0) return {};
-    auto p = lines_.At(static_cast<std::size_t>(offset - 1));  // offset_debug points past '<'
+    auto p = lines_.At(
+        static_cast<std::size_t>(offset - 1));  // offset_debug points past '<'
     return {p.line, p.column};
   }
 
-  void Report(Severity severity, std::string rule, std::string element_id, SourcePosition at,
-              std::string message, std::uint32_t process) {
-    pending_.push_back({Diagnostic{severity, std::move(rule), std::move(element_id), at.line,
-                                   at.column, std::move(message)},
-                        process});
+  void Report(Severity severity, std::string rule, std::string element_id,
+              SourcePosition at, std::string message, std::uint32_t process) {
+    pending_.push_back(
+        {Diagnostic{severity, std::move(rule), std::move(element_id), at.line,
+                    at.column, std::move(message)},
+         process});
   }
 
   void NoteId(pugi::xml_node e);
   void NoteForeignAttributes(pugi::xml_node e, FlowNode* node);
-  // Counts an extension the engine does not interpret; `carrier` is the BPMN element it is on.
-  void NoteUnknownExtension(std::string_view ns, std::string_view local, std::string_view prefix,
+  // Counts an extension the engine does not interpret; `carrier` is the BPMN
+  // element it is on.
+  void NoteUnknownExtension(std::string_view ns, std::string_view local,
+                            std::string_view prefix,
                             pugi::xml_node carrier = {});
   void AddThin(pugi::xml_node e, std::string_view tag, std::string_view owner);
 
   void ReadDefinitionsChild(pugi::xml_node e, QName q);
   void ReadProcess(pugi::xml_node e);
   void ReadCollaboration(pugi::xml_node e);
-  void ReadContainerChildren(pugi::xml_node parent, Container where, std::string_view owner_id);
+  void ReadContainerChildren(pugi::xml_node parent, Container where,
+                             std::string_view owner_id);
   void ReadFlowNode(pugi::xml_node e, ElementKind kind, Container where);
-  void ReadNodeChild(pugi::xml_node c, QName q, FlowNode& node, Container where);
-  void ReadEventDefinition(pugi::xml_node e, EventDefinitionKind kind, FlowNode& node,
-                           std::uint32_t process);
+  void ReadNodeChild(pugi::xml_node c, QName q, FlowNode& node,
+                     Container where);
+  void ReadEventDefinition(pugi::xml_node e, EventDefinitionKind kind,
+                           FlowNode& node, std::uint32_t process);
   void ReadLoop(pugi::xml_node e, QName q, FlowNode& node);
   void ReadSequenceFlow(pugi::xml_node e, Container where);
-  void ReadLaneSet(pugi::xml_node e, std::uint32_t process, std::uint32_t parent_lane,
-                   std::uint32_t depth);
-  void ReadExtensionElements(pugi::xml_node e, FlowNode* node,
-                             std::vector<std::pair<std::string, std::string>>* properties,
-                             std::string* correlation_key);
+  void ReadLaneSet(pugi::xml_node e, std::uint32_t process,
+                   std::uint32_t parent_lane, std::uint32_t depth);
+  void ReadExtensionElements(
+      pugi::xml_node e, FlowNode* node,
+      std::vector<std::pair<std::string, std::string>>* properties,
+      std::string* correlation_key);
   void ReadGeneric(pugi::xml_node e, std::string_view owner_id);
   void ReadDiagram(pugi::xml_node e);
-  model::TimerSpec ReadTimerValue(pugi::xml_node e, model::TimerKind kind, const FlowNode& node,
-                                  std::uint32_t process);
+  model::TimerSpec ReadTimerValue(pugi::xml_node e, model::TimerKind kind,
+                                  const FlowNode& node, std::uint32_t process);
   void CheckDateExpression(const model::Expression& expr, const FlowNode& node,
                            const char* what);
   void ResolveReferences();
@@ -137,10 +163,14 @@ class Reader {
     std::string element_id;  // where it was first seen
     SourcePosition position;
   };
-  std::map<std::string, UnknownExtension> unknown_extensions_;  // key: "prefix:name (uri)"
-  std::vector<std::string> default_refs_;  // per node, the `default` attribute as written
-  std::uint32_t current_process_ = kDocumentLevel;  // the process being read, for severities
-  std::vector<std::pair<std::uint32_t, std::string>> event_definition_refs_;  // node, ref
+  std::map<std::string, UnknownExtension>
+      unknown_extensions_;  // key: "prefix:name (uri)"
+  std::vector<std::string>
+      default_refs_;  // per node, the `default` attribute as written
+  std::uint32_t current_process_ =
+      kDocumentLevel;  // the process being read, for severities
+  std::vector<std::pair<std::uint32_t, std::string>>
+      event_definition_refs_;  // node, ref
 };
 
 void Reader::NoteId(pugi::xml_node e) {
@@ -149,15 +179,18 @@ void Reader::NoteId(pugi::xml_node e) {
   auto [it, inserted] = ids_.emplace(id, PositionOf(e));
   if (!inserted) {
     Report(Severity::kError, "duplicate-id", std::string(id), PositionOf(e),
-           "the id is used again (first at line " + std::to_string(it->second.line) + ")",
+           "the id is used again (first at line " +
+               std::to_string(it->second.line) + ")",
            current_process_);
   }
 }
 
 void Reader::NoteUnknownExtension(std::string_view ns, std::string_view local,
-                                  std::string_view prefix, pugi::xml_node carrier) {
-  std::string key = std::string(prefix.empty() ? "" : prefix) + (prefix.empty() ? "" : ":") +
-                    std::string(local) + " (" + std::string(ns.empty() ? "no namespace" : ns) + ")";
+                                  std::string_view prefix,
+                                  pugi::xml_node carrier) {
+  std::string key = std::string(prefix.empty() ? "" : prefix) +
+                    (prefix.empty() ? "" : ":") + std::string(local) + " (" +
+                    std::string(ns.empty() ? "no namespace" : ns) + ")";
   auto& entry = unknown_extensions_[key];
   if (entry.count++ == 0 && carrier) {
     entry.element_id = Attr(carrier, "id");
@@ -165,12 +198,15 @@ void Reader::NoteUnknownExtension(std::string_view ns, std::string_view local,
   }
 }
 
-// Attributes in other namespaces on a BPMN element: vendor ones the engine reads go into `node`,
-// the rest are kept as data and counted as unknown extensions.
+// Attributes in other namespaces on a BPMN element: vendor ones the engine
+// reads go into `node`, the rest are kept as data and counted as unknown
+// extensions.
 void Reader::NoteForeignAttributes(pugi::xml_node e, FlowNode* node) {
   for (pugi::xml_attribute a : e.attributes()) {
     const char* name = a.name();
-    if (std::strchr(name, ':') == nullptr || std::strncmp(name, "xmlns", 5) == 0) continue;
+    if (std::strchr(name, ':') == nullptr ||
+        std::strncmp(name, "xmlns", 5) == 0)
+      continue;
     QName q = scope_.Attribute(name);
     if (q.ns == kXsiNs || q.ns == kXmlNs || q.ns == kBpmnNs) continue;
     Vendor vendor = VendorOf(q.ns);
@@ -179,16 +215,19 @@ void Reader::NoteForeignAttributes(pugi::xml_node e, FlowNode* node) {
       continue;
     }
     if (node != nullptr) {
-      node->extensions.push_back({std::string(q.ns), "@" + std::string(q.local), a.value()});
+      node->extensions.push_back(
+          {std::string(q.ns), "@" + std::string(q.local), a.value()});
     }
     std::string_view qualified = name;
-    NoteUnknownExtension(q.ns, q.local, qualified.substr(0, qualified.find(':')), e);
+    NoteUnknownExtension(q.ns, q.local,
+                         qualified.substr(0, qualified.find(':')), e);
   }
 }
 
-void Reader::AddThin(pugi::xml_node e, std::string_view tag, std::string_view owner) {
-  data_.thin.push_back({std::string(tag), Attr(e, "id"), Attr(e, "name"), std::string(owner),
-                        PositionOf(e)});
+void Reader::AddThin(pugi::xml_node e, std::string_view tag,
+                     std::string_view owner) {
+  data_.thin.push_back({std::string(tag), Attr(e, "id"), Attr(e, "name"),
+                        std::string(owner), PositionOf(e)});
 }
 
 bool Reader::Read(pugi::xml_node root) {
@@ -225,7 +264,8 @@ void Reader::ReadDefinitionsChild(pugi::xml_node e, QName q) {
     ReadProcess(e);
   } else if (l == "collaboration") {
     ReadCollaboration(e);
-  } else if (l == "message" || l == "signal" || l == "error" || l == "escalation") {
+  } else if (l == "message" || l == "signal" || l == "error" ||
+             l == "escalation") {
     NoteId(e);
     NoteForeignAttributes(e, nullptr);
     model::RootElement r{Attr(e, "id"), Attr(e, "name"), {}, {}, PositionOf(e)};
@@ -252,7 +292,8 @@ void Reader::ReadDefinitionsChild(pugi::xml_node e, QName q) {
     holder.id = Attr(e, "id");
     holder.position = PositionOf(e);
     ReadEventDefinition(e, *kind, holder, kDocumentLevel);
-    data_.event_definitions.push_back(std::move(holder.event_definitions.front()));
+    data_.event_definitions.push_back(
+        std::move(holder.event_definitions.front()));
   } else if (l == "extensionElements") {
     ReadExtensionElements(e, nullptr, nullptr, nullptr);
   } else {
@@ -260,7 +301,8 @@ void Reader::ReadDefinitionsChild(pugi::xml_node e, QName q) {
   }
 }
 
-// Elements not read structurally: thin records for the kinds we keep, then their children.
+// Elements not read structurally: thin records for the kinds we keep, then
+// their children.
 void Reader::ReadGeneric(pugi::xml_node e, std::string_view owner_id) {
   QName q = scope_.Element(e.name());
   if (q.ns != kBpmnNs) {
@@ -293,13 +335,16 @@ void Reader::ReadProcess(pugi::xml_node e) {
   data_.processes.push_back(std::move(p));
   const std::uint32_t index = data_.processes.back().index;
   current_process_ = index;
-  // Process-level settings of the Camunda 7 family; other foreign attributes are kept and counted.
+  // Process-level settings of the Camunda 7 family; other foreign attributes
+  // are kept and counted.
   static constexpr std::array<std::string_view, 5> kKeptSettings = {
-      "historyTimeToLive", "isStartableInTasklist", "jobPriority", "taskPriority",
-      "candidateStarterUsers"};
+      "historyTimeToLive", "isStartableInTasklist", "jobPriority",
+      "taskPriority", "candidateStarterUsers"};
   for (pugi::xml_attribute a : e.attributes()) {
     const char* name = a.name();
-    if (std::strchr(name, ':') == nullptr || std::strncmp(name, "xmlns", 5) == 0) continue;
+    if (std::strchr(name, ':') == nullptr ||
+        std::strncmp(name, "xmlns", 5) == 0)
+      continue;
     QName q = scope_.Attribute(name);
     if (q.ns == kXsiNs || q.ns == kXmlNs) continue;
     auto& proc = data_.processes[index];
@@ -312,15 +357,18 @@ void Reader::ReadProcess(pugi::xml_node e) {
         proc.candidate_starter_groups = a.value();
         continue;
       }
-      if (std::find(kKeptSettings.begin(), kKeptSettings.end(), q.local) != kKeptSettings.end()) {
+      if (std::find(kKeptSettings.begin(), kKeptSettings.end(), q.local) !=
+          kKeptSettings.end()) {
         proc.properties.emplace_back(std::string(q.local), a.value());
         continue;
       }
     }
     std::string_view qualified = name;
-    NoteUnknownExtension(q.ns, q.local, qualified.substr(0, qualified.find(':')), e);
+    NoteUnknownExtension(q.ns, q.local,
+                         qualified.substr(0, qualified.find(':')), e);
   }
-  ReadContainerChildren(e, Container{index, kNoIndex}, data_.processes[index].id);
+  ReadContainerChildren(e, Container{index, kNoIndex},
+                        data_.processes[index].id);
   current_process_ = kDocumentLevel;
 }
 
@@ -335,8 +383,8 @@ void Reader::ReadCollaboration(pugi::xml_node e) {
     if (q.ns == kBpmnNs && q.local == "participant") {
       NoteId(c);
       NoteForeignAttributes(c, nullptr);
-      data_.participants.push_back(
-          {Attr(c, "id"), Attr(c, "name"), Attr(c, "processRef"), PositionOf(c)});
+      data_.participants.push_back({Attr(c, "id"), Attr(c, "name"),
+                                    Attr(c, "processRef"), PositionOf(c)});
       for (pugi::xml_node k = c.first_child(); k; k = k.next_sibling()) {
         if (k.type() != pugi::node_element) continue;
         ScopeGuard kg(scope_, k);
@@ -345,8 +393,9 @@ void Reader::ReadCollaboration(pugi::xml_node e) {
     } else if (q.ns == kBpmnNs && q.local == "messageFlow") {
       NoteId(c);
       NoteForeignAttributes(c, nullptr);
-      data_.message_flows.push_back({Attr(c, "id"), Attr(c, "name"), Attr(c, "sourceRef"),
-                                     Attr(c, "targetRef"), Attr(c, "messageRef"), PositionOf(c)});
+      data_.message_flows.push_back({Attr(c, "id"), Attr(c, "name"),
+                                     Attr(c, "sourceRef"), Attr(c, "targetRef"),
+                                     Attr(c, "messageRef"), PositionOf(c)});
       for (pugi::xml_node k = c.first_child(); k; k = k.next_sibling()) {
         if (k.type() != pugi::node_element) continue;
         ScopeGuard kg(scope_, k);
@@ -386,7 +435,8 @@ void Reader::ReadContainerChildren(pugi::xml_node parent, Container where,
 }
 
 void Reader::ReadFlowNode(pugi::xml_node e, ElementKind kind, Container where) {
-  if (kind == ElementKind::kSubProcess && Attr(e, "triggeredByEvent") == std::string_view("true"))
+  if (kind == ElementKind::kSubProcess &&
+      Attr(e, "triggeredByEvent") == std::string_view("true"))
     kind = ElementKind::kEventSubProcess;
   const auto index = static_cast<std::uint32_t>(data_.nodes.size());
   {
@@ -411,22 +461,29 @@ void Reader::ReadFlowNode(pugi::xml_node e, ElementKind kind, Container where) {
 
   {
     FlowNode& node = data_.nodes[index];
-    node.is_for_compensation = Attr(e, "isForCompensation") == std::string_view("true");
+    node.is_for_compensation =
+        Attr(e, "isForCompensation") == std::string_view("true");
     if (kind == ElementKind::kBoundaryEvent) {
       node.attached_to_ref = Attr(e, "attachedToRef");
-      node.cancel_activity = Attr(e, "cancelActivity") != std::string_view("false");
+      node.cancel_activity =
+          Attr(e, "cancelActivity") != std::string_view("false");
     }
     if (kind == ElementKind::kStartEvent)
-      node.cancel_activity = Attr(e, "isInterrupting") != std::string_view("false");
-    node.parallel_multiple = Attr(e, "parallelMultiple") == std::string_view("true");
+      node.cancel_activity =
+          Attr(e, "isInterrupting") != std::string_view("false");
+    node.parallel_multiple =
+        Attr(e, "parallelMultiple") == std::string_view("true");
     node.gateway_direction = Attr(e, "gatewayDirection");
     node.instantiate = Attr(e, "instantiate") == std::string_view("true");
     node.event_gateway_type = Attr(e, "eventGatewayType");
     node.message_ref = Attr(e, "messageRef");
-    node.ordering_sequential = Attr(e, "ordering") == std::string_view("Sequential");
-    if (kind == ElementKind::kCallActivity && !e.attribute("calledElement").empty()) {
+    node.ordering_sequential =
+        Attr(e, "ordering") == std::string_view("Sequential");
+    if (kind == ElementKind::kCallActivity &&
+        !e.attribute("calledElement").empty()) {
       if (!node.call) node.call.emplace();
-      node.call->called_element = model::MakeExpression(Attr(e, "calledElement"));
+      node.call->called_element =
+          model::MakeExpression(Attr(e, "calledElement"));
     }
     if (kind == ElementKind::kScriptTask) {
       if (!node.script) node.script.emplace();
@@ -436,12 +493,14 @@ void Reader::ReadFlowNode(pugi::xml_node e, ElementKind kind, Container where) {
         kind == ElementKind::kBusinessRuleTask) {
       if (!node.job) node.job.emplace();
     }
-    if (kind == ElementKind::kUserTask && !node.user_task) node.user_task.emplace();
+    if (kind == ElementKind::kUserTask && !node.user_task)
+      node.user_task.emplace();
     NoteForeignAttributes(e, &node);
   }
 
-  // Standard children first, extensionElements last: vendor data such as zeebe:subscription
-  // refines event definitions that come after extensionElements in the schema's order.
+  // Standard children first, extensionElements last: vendor data such as
+  // zeebe:subscription refines event definitions that come after
+  // extensionElements in the schema's order.
   pugi::xml_node extension_elements;
   for (pugi::xml_node c = e.first_child(); c; c = c.next_sibling()) {
     if (c.type() != pugi::node_element) continue;
@@ -455,7 +514,8 @@ void Reader::ReadFlowNode(pugi::xml_node e, ElementKind kind, Container where) {
   }
   if (extension_elements) {
     ScopeGuard g(scope_, extension_elements);
-    ReadExtensionElements(extension_elements, &data_.nodes[index], nullptr, nullptr);
+    ReadExtensionElements(extension_elements, &data_.nodes[index], nullptr,
+                          nullptr);
   }
 
   FlowNode& node = data_.nodes[index];
@@ -466,7 +526,8 @@ void Reader::ReadFlowNode(pugi::xml_node e, ElementKind kind, Container where) {
     if (format != "feel") {
       Report(Severity::kWarning, "script-language", node.id, node.position,
              "script language '" + node.script->format +
-                 "' is not run by this engine (only FEEL); reaching it raises an incident",
+                 "' is not run by this engine (only FEEL); reaching it raises "
+                 "an incident",
              where.process);
     }
   }
@@ -476,35 +537,41 @@ void Reader::ReadFlowNode(pugi::xml_node e, ElementKind kind, Container where) {
   }
   if (kind == ElementKind::kComplexGateway) {
     Report(Severity::kError, "unsupported-element", node.id, node.position,
-           "complex gateways are not executed by this engine; use inclusive or parallel "
+           "complex gateways are not executed by this engine; use inclusive or "
+           "parallel "
            "gateways",
            where.process);
   }
 }
 
-// A due or follow-up date: an ISO 8601 date-time or duration, or an expression giving one.
-void Reader::CheckDateExpression(const model::Expression& expr, const FlowNode& node,
-                                 const char* what) {
+// A due or follow-up date: an ISO 8601 date-time or duration, or an expression
+// giving one.
+void Reader::CheckDateExpression(const model::Expression& expr,
+                                 const FlowNode& node, const char* what) {
   if (expr.dialect != model::Dialect::kPlain) return;
   if (!LooksLikeIso8601(expr.text)) {
     Report(Severity::kError, "iso8601", node.id, node.position,
            std::string("the ") + what + " '" + expr.text +
-               "' is neither an ISO 8601 date-time or duration nor a ${...} or =... expression",
+               "' is neither an ISO 8601 date-time or duration nor a ${...} or "
+               "=... expression",
            node.process);
     return;
   }
   std::string_view t = expr.text;
-  bool ok = (!t.empty() && (t[0] == 'P' || t[0] == '-')) ? ParseIsoDuration(t).has_value()
-                                                         : ParseIsoDateTime(t).has_value();
+  bool ok = (!t.empty() && (t[0] == 'P' || t[0] == '-'))
+                ? ParseIsoDuration(t).has_value()
+                : ParseIsoDateTime(t).has_value();
   if (!ok) {
-    Report(Severity::kError, "iso8601", node.id, node.position,
-           std::string("the ") + what + " '" + expr.text +
-               "' is neither an ISO 8601 date-time or duration nor an expression",
-           node.process);
+    Report(
+        Severity::kError, "iso8601", node.id, node.position,
+        std::string("the ") + what + " '" + expr.text +
+            "' is neither an ISO 8601 date-time or duration nor an expression",
+        node.process);
   }
 }
 
-void Reader::ReadNodeChild(pugi::xml_node c, QName q, FlowNode& node_ref, Container where) {
+void Reader::ReadNodeChild(pugi::xml_node c, QName q, FlowNode& node_ref,
+                           Container where) {
   const std::uint32_t index = node_ref.index;
   if (q.ns != kBpmnNs) {
     NoteUnknownExtension(q.ns, q.local, {});
@@ -520,7 +587,8 @@ void Reader::ReadNodeChild(pugi::xml_node c, QName q, FlowNode& node_ref, Contai
     ReadEventDefinition(c, *def, data_.nodes[index], where.process);
     return;
   }
-  if (l == "multiInstanceLoopCharacteristics" || l == "standardLoopCharacteristics") {
+  if (l == "multiInstanceLoopCharacteristics" ||
+      l == "standardLoopCharacteristics") {
     ReadLoop(c, q, data_.nodes[index]);
     return;
   }
@@ -561,7 +629,8 @@ void Reader::ReadNodeChild(pugi::xml_node c, QName q, FlowNode& node_ref, Contai
       if (l == "humanPerformer") {
         node.user_task->assignee = model::MakeExpression(text);
       } else {
-        for (auto& g : SplitList(text)) node.user_task->candidate_groups.push_back(g);
+        for (auto& g : SplitList(text))
+          node.user_task->candidate_groups.push_back(g);
       }
     }
     return;
@@ -569,21 +638,34 @@ void Reader::ReadNodeChild(pugi::xml_node c, QName q, FlowNode& node_ref, Contai
   ReadGeneric(c, node.id);
 }
 
-void Reader::ReadEventDefinition(pugi::xml_node e, EventDefinitionKind kind, FlowNode& node,
-                                 std::uint32_t process) {
+void Reader::ReadEventDefinition(pugi::xml_node e, EventDefinitionKind kind,
+                                 FlowNode& node, std::uint32_t process) {
   model::EventDefinition def;
   def.kind = kind;
   def.id = Attr(e, "id");
   def.position = PositionOf(e);
   NoteId(e);
   switch (kind) {
-    case EventDefinitionKind::kMessage: def.ref = Attr(e, "messageRef"); break;
-    case EventDefinitionKind::kSignal: def.ref = Attr(e, "signalRef"); break;
-    case EventDefinitionKind::kError: def.ref = Attr(e, "errorRef"); break;
-    case EventDefinitionKind::kEscalation: def.ref = Attr(e, "escalationRef"); break;
-    case EventDefinitionKind::kCompensate: def.ref = Attr(e, "activityRef"); break;
-    case EventDefinitionKind::kLink: def.link_name = Attr(e, "name"); break;
-    default: break;
+    case EventDefinitionKind::kMessage:
+      def.ref = Attr(e, "messageRef");
+      break;
+    case EventDefinitionKind::kSignal:
+      def.ref = Attr(e, "signalRef");
+      break;
+    case EventDefinitionKind::kError:
+      def.ref = Attr(e, "errorRef");
+      break;
+    case EventDefinitionKind::kEscalation:
+      def.ref = Attr(e, "escalationRef");
+      break;
+    case EventDefinitionKind::kCompensate:
+      def.ref = Attr(e, "activityRef");
+      break;
+    case EventDefinitionKind::kLink:
+      def.link_name = Attr(e, "name");
+      break;
+    default:
+      break;
   }
   node.event_definitions.push_back(std::move(def));
   NoteForeignAttributes(e, &node);
@@ -605,7 +687,8 @@ void Reader::ReadEventDefinition(pugi::xml_node e, EventDefinitionKind kind, Flo
     } else if (q.local == "extensionElements") {
       ReadExtensionElements(c, &node, nullptr, nullptr);
     } else if (q.local == "source" || q.local == "target") {
-      // link event pairing by element reference; the name is what pairs them here
+      // link event pairing by element reference; the name is what pairs them
+      // here
     } else {
       ReadGeneric(c, node.id);
     }
@@ -613,21 +696,26 @@ void Reader::ReadEventDefinition(pugi::xml_node e, EventDefinitionKind kind, Flo
 }
 
 model::TimerSpec Reader::ReadTimerValue(pugi::xml_node e, model::TimerKind kind,
-                                        const FlowNode& node, std::uint32_t process) {
+                                        const FlowNode& node,
+                                        std::uint32_t process) {
   std::string text = TextOf(e);
   model::Expression expr = model::MakeExpression(text, Attr(e, "language"));
   if (expr.dialect == model::Dialect::kPlain) {
     auto spec = ParseTimer(kind, text);
     if (spec) return *spec;
     if (LooksLikeIso8601(text)) {
-      Report(Severity::kError, "iso8601", node.id, node.position, spec.error().message, process);
+      Report(Severity::kError, "iso8601", node.id, node.position,
+             spec.error().message, process);
     } else {
-      // A variable name or a quoted string: an expression in the diagram's own script language
-      // (SpiffWorkflow writes Python here), which this engine does not evaluate.
+      // A variable name or a quoted string: an expression in the diagram's own
+      // script language (SpiffWorkflow writes Python here), which this engine
+      // does not evaluate.
       expr.dialect = model::Dialect::kOther;
       Report(Severity::kWarning, "iso8601", node.id, node.position,
-             "'" + text + "' is not ISO 8601 nor a FEEL or JUEL expression; reaching this timer "
-             "raises an incident",
+             "'" + text +
+                 "' is not ISO 8601 nor a FEEL or JUEL expression; reaching "
+                 "this timer "
+                 "raises an incident",
              process);
     }
   }
@@ -644,10 +732,12 @@ void Reader::ReadLoop(pugi::xml_node e, QName q, FlowNode& node) {
   if (q.local == "standardLoopCharacteristics") {
     loop.kind = model::LoopKind::kStandard;
     loop.test_before = Attr(e, "testBefore") == std::string_view("true");
-    if (!e.attribute("loopMaximum").empty()) loop.loop_maximum = e.attribute("loopMaximum").as_llong();
+    if (!e.attribute("loopMaximum").empty())
+      loop.loop_maximum = e.attribute("loopMaximum").as_llong();
   } else {
-    loop.kind = Attr(e, "isSequential") == std::string_view("true") ? model::LoopKind::kSequential
-                                                                    : model::LoopKind::kParallel;
+    loop.kind = Attr(e, "isSequential") == std::string_view("true")
+                    ? model::LoopKind::kSequential
+                    : model::LoopKind::kParallel;
   }
   NoteForeignAttributes(e, &node);
   for (pugi::xml_node c = e.first_child(); c; c = c.next_sibling()) {
@@ -659,7 +749,9 @@ void Reader::ReadLoop(pugi::xml_node e, QName q, FlowNode& node) {
       continue;
     }
     std::string_view l = cq.local;
-    auto expr = [&] { return model::MakeExpression(TextOf(c), Attr(c, "language")); };
+    auto expr = [&] {
+      return model::MakeExpression(TextOf(c), Attr(c, "language"));
+    };
     if (l == "loopCardinality") {
       loop.cardinality = expr();
     } else if (l == "completionCondition") {
@@ -672,13 +764,15 @@ void Reader::ReadLoop(pugi::xml_node e, QName q, FlowNode& node) {
       loop.output_collection = TextOf(c);
     } else if (l == "inputDataItem") {
       NoteId(c);
-      if (loop.element_variable.empty()) loop.element_variable = Attr(c, "name");
+      if (loop.element_variable.empty())
+        loop.element_variable = Attr(c, "name");
       if (loop.element_variable.empty()) loop.element_variable = Attr(c, "id");
     } else if (l == "outputDataItem") {
       NoteId(c);
       std::string name(Attr(c, "name"));
       if (name.empty()) name = Attr(c, "id");
-      if (loop.output_element.empty()) loop.output_element = model::MakeExpression(name);
+      if (loop.output_element.empty())
+        loop.output_element = model::MakeExpression(name);
     } else if (l == "extensionElements") {
       ReadExtensionElements(c, &node, nullptr, nullptr);
     } else {
@@ -714,8 +808,8 @@ void Reader::ReadSequenceFlow(pugi::xml_node e, Container where) {
   data_.flows.push_back(std::move(f));
 }
 
-void Reader::ReadLaneSet(pugi::xml_node e, std::uint32_t process, std::uint32_t parent_lane,
-                         std::uint32_t depth) {
+void Reader::ReadLaneSet(pugi::xml_node e, std::uint32_t process,
+                         std::uint32_t parent_lane, std::uint32_t depth) {
   NoteId(e);
   AddThin(e, scope_.Element(e.name()).local, data_.processes[process].id);
   for (pugi::xml_node c = e.first_child(); c; c = c.next_sibling()) {
@@ -755,9 +849,10 @@ void Reader::ReadLaneSet(pugi::xml_node e, std::uint32_t process, std::uint32_t 
   }
 }
 
-void Reader::ReadExtensionElements(pugi::xml_node e, FlowNode* node,
-                                   std::vector<std::pair<std::string, std::string>>* properties,
-                                   std::string* correlation_key) {
+void Reader::ReadExtensionElements(
+    pugi::xml_node e, FlowNode* node,
+    std::vector<std::pair<std::string, std::string>>* properties,
+    std::string* correlation_key) {
   for (pugi::xml_node c = e.first_child(); c; c = c.next_sibling()) {
     if (c.type() != pugi::node_element) continue;
     ScopeGuard g(scope_, c);
@@ -773,19 +868,24 @@ void Reader::ReadExtensionElements(pugi::xml_node e, FlowNode* node,
       known = true;
     }
     if (!known) {
-      if (node != nullptr) node->extensions.push_back({std::string(q.ns), std::string(q.local), TextOf(c)});
+      if (node != nullptr)
+        node->extensions.push_back(
+            {std::string(q.ns), std::string(q.local), TextOf(c)});
       std::string_view qualified = c.name();
       std::size_t colon = qualified.find(':');
-      NoteUnknownExtension(q.ns, q.local,
-                           colon == std::string_view::npos ? "" : qualified.substr(0, colon),
-                           e.parent());
+      NoteUnknownExtension(
+          q.ns, q.local,
+          colon == std::string_view::npos ? "" : qualified.substr(0, colon),
+          e.parent());
     }
   }
 }
 
 void Reader::ReadDiagram(pugi::xml_node diagram) {
-  // The layout is a tree of BPMNPlane -> BPMNShape/BPMNEdge; labels and styles are skipped.
-  for (pugi::xml_node plane = diagram.first_child(); plane; plane = plane.next_sibling()) {
+  // The layout is a tree of BPMNPlane -> BPMNShape/BPMNEdge; labels and styles
+  // are skipped.
+  for (pugi::xml_node plane = diagram.first_child(); plane;
+       plane = plane.next_sibling()) {
     if (plane.type() != pugi::node_element) continue;
     ScopeGuard pg(scope_, plane);
     for (pugi::xml_node c = plane.first_child(); c; c = c.next_sibling()) {
@@ -816,7 +916,8 @@ void Reader::ReadDiagram(pugi::xml_node diagram) {
           ScopeGuard wg(scope_, w);
           QName wq = scope_.Element(w.name());
           if (wq.ns == kDiNs && wq.local == "waypoint")
-            edge.waypoints.emplace_back(w.attribute("x").as_double(), w.attribute("y").as_double());
+            edge.waypoints.emplace_back(w.attribute("x").as_double(),
+                                        w.attribute("y").as_double());
         }
         data_.edges.push_back(std::move(edge));
       }
@@ -827,8 +928,8 @@ void Reader::ReadDiagram(pugi::xml_node diagram) {
 void Reader::ResolveReferences() {
   std::unordered_map<std::string_view, std::uint32_t> node_by_id;
   for (const auto& n : data_.nodes) node_by_id.emplace(n.id, n.index);
-  auto dangling = [&](const std::string& id, SourcePosition at, const std::string& what,
-                      std::uint32_t process) {
+  auto dangling = [&](const std::string& id, SourcePosition at,
+                      const std::string& what, std::uint32_t process) {
     Report(Severity::kError, "dangling-reference", id, at, what, process);
   };
 
@@ -838,20 +939,24 @@ void Reader::ResolveReferences() {
     if (s == node_by_id.end()) {
       // A flow from nowhere can never be taken: dead, not broken.
       Report(Severity::kWarning, "dangling-reference", f.id, f.position,
-             "sourceRef '" + f.source_ref + "' names no flow node; the flow is never taken",
+             "sourceRef '" + f.source_ref +
+                 "' names no flow node; the flow is never taken",
              f.process);
     } else {
       f.source = s->second;
     }
     if (t == node_by_id.end()) {
-      dangling(f.id, f.position, "targetRef '" + f.target_ref + "' names no flow node", f.process);
+      dangling(f.id, f.position,
+               "targetRef '" + f.target_ref + "' names no flow node",
+               f.process);
     } else {
       f.target = t->second;
     }
     if (f.source != kNoIndex && f.target != kNoIndex) {
       const auto& src = data_.nodes[f.source];
       const auto& dst = data_.nodes[f.target];
-      // Flows are declared in the scope that holds both ends; a flow that leaves it cannot run.
+      // Flows are declared in the scope that holds both ends; a flow that
+      // leaves it cannot run.
       if (src.parent != dst.parent || src.process != dst.process) {
         Report(Severity::kError, "flow-crosses-scope", f.id, f.position,
                "sequence flow connects '" + src.id + "' and '" + dst.id +
@@ -866,8 +971,10 @@ void Reader::ResolveReferences() {
 
   std::unordered_map<std::string_view, std::uint32_t> flow_by_id;
   for (const auto& f : data_.flows) flow_by_id.emplace(f.id, f.index);
-  auto root_exists = [](const std::vector<model::RootElement>& list, const std::string& id) {
-    return std::any_of(list.begin(), list.end(), [&](const auto& r) { return r.id == id; });
+  auto root_exists = [](const std::vector<model::RootElement>& list,
+                        const std::string& id) {
+    return std::any_of(list.begin(), list.end(),
+                       [&](const auto& r) { return r.id == id; });
   };
   std::unordered_set<std::string_view> process_ids;
   for (const auto& p : data_.processes) process_ids.insert(p.id);
@@ -878,7 +985,8 @@ void Reader::ResolveReferences() {
       auto it = flow_by_id.find(def_ref);
       if (it == flow_by_id.end() || data_.flows[it->second].source != n.index) {
         dangling(n.id, n.position,
-                 "default '" + def_ref + "' is not an outgoing sequence flow of this element",
+                 "default '" + def_ref +
+                     "' is not an outgoing sequence flow of this element",
                  n.process);
       } else {
         n.default_flow = it->second;
@@ -888,12 +996,14 @@ void Reader::ResolveReferences() {
     if (n.kind == ElementKind::kBoundaryEvent) {
       auto it = node_by_id.find(n.attached_to_ref);
       if (it == node_by_id.end()) {
-        dangling(n.id, n.position, "attachedToRef '" + n.attached_to_ref + "' names no activity",
+        dangling(n.id, n.position,
+                 "attachedToRef '" + n.attached_to_ref + "' names no activity",
                  n.process);
       } else if (!model::IsActivity(data_.nodes[it->second].kind)) {
         Report(Severity::kError, "boundary-event-host", n.id, n.position,
                "boundary event is attached to '" + n.attached_to_ref + "', a " +
-                   std::string(model::ElementKindTag(data_.nodes[it->second].kind)) +
+                   std::string(
+                       model::ElementKindTag(data_.nodes[it->second].kind)) +
                    "; only activities can carry boundary events",
                n.process);
       } else {
@@ -921,16 +1031,20 @@ void Reader::ResolveReferences() {
         case EventDefinitionKind::kCompensate:
           what = "activityRef", found = node_by_id.count(d.ref) > 0;
           break;
-        default: break;
+        default:
+          break;
       }
       if (!found) {
         dangling(n.id, n.position,
-                 std::string(what) + " '" + d.ref + "' names nothing declared in this file",
+                 std::string(what) + " '" + d.ref +
+                     "' names nothing declared in this file",
                  n.process);
       }
     }
     if (!n.message_ref.empty() && !root_exists(data_.messages, n.message_ref)) {
-      dangling(n.id, n.position, "messageRef '" + n.message_ref + "' names no message", n.process);
+      dangling(n.id, n.position,
+               "messageRef '" + n.message_ref + "' names no message",
+               n.process);
     }
     if (n.kind == ElementKind::kCallActivity && n.call &&
         n.call->called_element.dialect == model::Dialect::kPlain &&
@@ -942,12 +1056,15 @@ void Reader::ResolveReferences() {
     }
   }
 
-  for (const auto& [node_index, ref] : event_definition_refs_) {
-    auto& n = data_.nodes[node_index];
-    auto it = std::find_if(data_.event_definitions.begin(), data_.event_definitions.end(),
+  for (const auto& entry : event_definition_refs_) {
+    auto& n = data_.nodes[entry.first];
+    const std::string& ref = entry.second;
+    auto it = std::find_if(data_.event_definitions.begin(),
+                           data_.event_definitions.end(),
                            [&](const auto& d) { return d.id == ref; });
     if (it == data_.event_definitions.end()) {
-      dangling(n.id, n.position, "eventDefinitionRef '" + ref + "' names no event definition",
+      dangling(n.id, n.position,
+               "eventDefinitionRef '" + ref + "' names no event definition",
                n.process);
       continue;
     }
@@ -955,11 +1072,13 @@ void Reader::ResolveReferences() {
     n.event_definitions.back().by_reference = true;
   }
 
-  // Lanes: each flow node takes its innermost lane; the lane's name is its role.
+  // Lanes: each flow node takes its innermost lane; the lane's name is its
+  // role.
   for (const auto& lane : data_.lanes) {
     for (const auto& ref : lane.flow_node_refs) {
       auto it = node_by_id.find(ref);
-      if (it == node_by_id.end()) continue;  // a lane may list nodes of other kinds
+      if (it == node_by_id.end())
+        continue;  // a lane may list nodes of other kinds
       auto& n = data_.nodes[it->second];
       if (n.lane == kNoIndex || data_.lanes[n.lane].depth < lane.depth) {
         n.lane = lane.index;
@@ -969,35 +1088,40 @@ void Reader::ResolveReferences() {
   }
 }
 
-std::vector<Diagnostic> Reader::TakeDiagnostics(const model::Definitions& defs) {
+std::vector<Diagnostic> Reader::TakeDiagnostics(
+    const model::Definitions& defs) {
   std::vector<bool> runs = model::ExecutableProcesses(defs);
   std::vector<Diagnostic> out;
   out.reserve(pending_.size() + unknown_extensions_.size());
   for (auto& p : pending_) {
-    if (p.process != kDocumentLevel && !runs[p.process]) p.diagnostic.severity = Severity::kWarning;
+    if (p.process != kDocumentLevel && !runs[p.process])
+      p.diagnostic.severity = Severity::kWarning;
     out.push_back(std::move(p.diagnostic));
   }
   for (const auto& [name, u] : unknown_extensions_) {
-    out.push_back(Diagnostic{Severity::kWarning, "unknown-extension", u.element_id,
-                             u.position.line, u.position.column,
+    out.push_back(Diagnostic{Severity::kWarning, "unknown-extension",
+                             u.element_id, u.position.line, u.position.column,
                              name + " is kept as data but not interpreted (" +
-                                 std::to_string(u.count) + (u.count == 1 ? " time)" : " times)")});
+                                 std::to_string(u.count) +
+                                 (u.count == 1 ? " time)" : " times)")});
   }
   return out;
 }
 
 Diagnostic Fatal(std::string rule, std::string message, std::uint32_t line = 0,
                  std::uint32_t column = 0) {
-  return Diagnostic{Severity::kError, std::move(rule), "", line, column, std::move(message)};
+  return Diagnostic{Severity::kError, std::move(rule),   "", line,
+                    column,           std::move(message)};
 }
 
-// Deepest element nesting, counted without recursion so that hostile input cannot overflow the
-// stack before the limit is checked.
+// Deepest element nesting, counted without recursion so that hostile input
+// cannot overflow the stack before the limit is checked.
 std::uint32_t MaxDepth(const pugi::xml_document& doc) {
   std::uint32_t depth = 0, max_depth = 0;
   pugi::xml_node n = doc.first_child();
   while (n) {
-    if (n.type() == pugi::node_element) max_depth = std::max(max_depth, depth + 1);
+    if (n.type() == pugi::node_element)
+      max_depth = std::max(max_depth, depth + 1);
     if (n.first_child()) {
       n = n.first_child();
       ++depth;
@@ -1018,28 +1142,30 @@ std::uint32_t MaxDepth(const pugi::xml_document& doc) {
 ReadResult ReadBpmnString(std::string_view xml, const ReadOptions& options) {
   ReadResult result;
   if (xml.size() > options.max_file_bytes) {
-    result.diagnostics.push_back(
-        Fatal("file-too-large", "the document has " + std::to_string(xml.size()) +
-                                    " bytes; the limit is " +
-                                    std::to_string(options.max_file_bytes)));
+    result.diagnostics.push_back(Fatal(
+        "file-too-large", "the document has " + std::to_string(xml.size()) +
+                              " bytes; the limit is " +
+                              std::to_string(options.max_file_bytes)));
     return result;
   }
   auto text = DecodeToUtf8(xml);
   if (!text) {
-    result.diagnostics.push_back(
-        Fatal("encoding", text.error().message, text.error().line, text.error().column));
+    result.diagnostics.push_back(Fatal("encoding", text.error().message,
+                                       text.error().line, text.error().column));
     return result;
   }
   LineMap lines(*text);
   pugi::xml_document doc;
   const unsigned flags = pugi::parse_default | pugi::parse_doctype;
-  pugi::xml_parse_result parsed = doc.load_buffer(text->data(), text->size(), flags, pugi::encoding_utf8);
+  pugi::xml_parse_result parsed =
+      doc.load_buffer(text->data(), text->size(), flags, pugi::encoding_utf8);
   if (!parsed) {
-    auto at = lines.At(static_cast<std::size_t>(std::max<std::ptrdiff_t>(parsed.offset, 0)));
-    result.diagnostics.push_back(Fatal("xml-well-formed",
-                                       std::string("the XML is not well-formed: ") +
-                                           parsed.description(),
-                                       at.line, at.column));
+    auto at = lines.At(
+        static_cast<std::size_t>(std::max<std::ptrdiff_t>(parsed.offset, 0)));
+    result.diagnostics.push_back(Fatal(
+        "xml-well-formed",
+        std::string("the XML is not well-formed: ") + parsed.description(),
+        at.line, at.column));
     return result;
   }
   for (pugi::xml_node n = doc.first_child(); n; n = n.next_sibling()) {
@@ -1048,23 +1174,25 @@ ReadResult ReadBpmnString(std::string_view xml, const ReadOptions& options) {
       auto at = lines.At(doctype_at == std::string::npos ? 0 : doctype_at);
       result.diagnostics.push_back(
           Fatal("doctype",
-                "a DOCTYPE is not allowed in a BPMN document (no entities are expanded, nothing "
+                "a DOCTYPE is not allowed in a BPMN document (no entities are "
+                "expanded, nothing "
                 "is fetched)",
                 at.line, at.column));
       return result;
     }
   }
   if (std::uint32_t depth = MaxDepth(doc); depth > options.max_depth) {
-    result.diagnostics.push_back(Fatal("nesting-too-deep",
-                                       "elements nest " + std::to_string(depth) +
-                                           " deep; the limit is " +
-                                           std::to_string(options.max_depth)));
+    result.diagnostics.push_back(
+        Fatal("nesting-too-deep", "elements nest " + std::to_string(depth) +
+                                      " deep; the limit is " +
+                                      std::to_string(options.max_depth)));
     return result;
   }
   pugi::xml_node root = doc.document_element();
   Reader reader(*text, lines);
   if (!root || !reader.Read(root)) {
-    auto at = root ? lines.At(static_cast<std::size_t>(std::max<std::ptrdiff_t>(root.offset_debug() - 1, 0)))
+    auto at = root ? lines.At(static_cast<std::size_t>(
+                         std::max<std::ptrdiff_t>(root.offset_debug() - 1, 0)))
                    : LineMap::Position{1, 1};
     std::string found;
     if (root) {
@@ -1074,24 +1202,28 @@ ReadResult ReadBpmnString(std::string_view xml, const ReadOptions& options) {
       found = "<" + std::string(root.name()) + "> in namespace '" +
               std::string(q.ns.empty() ? "(none)" : q.ns) + "'";
     }
-    result.diagnostics.push_back(Fatal(
-        "not-bpmn",
-        "the root element " + found + " is not <definitions> of the BPMN 2.0 namespace " +
-            std::string(kBpmnNs),
-        at.line, at.column));
+    result.diagnostics.push_back(
+        Fatal("not-bpmn",
+              "the root element " + found +
+                  " is not <definitions> of the BPMN 2.0 namespace " +
+                  std::string(kBpmnNs),
+              at.line, at.column));
     return result;
   }
   result.definitions = model::Definitions::Build(reader.TakeData());
   result.diagnostics = reader.TakeDiagnostics(*result.definitions);
   if (options.validate) {
     auto more = model::Validate(*result.definitions);
-    result.diagnostics.insert(result.diagnostics.end(), std::make_move_iterator(more.begin()),
+    result.diagnostics.insert(result.diagnostics.end(),
+                              std::make_move_iterator(more.begin()),
                               std::make_move_iterator(more.end()));
   }
   std::stable_sort(result.diagnostics.begin(), result.diagnostics.end(),
                    [](const Diagnostic& a, const Diagnostic& b) {
-                     if (a.line == 0 || b.line == 0) return a.line != 0 && b.line == 0;
-                     return std::tie(a.line, a.column) < std::tie(b.line, b.column);
+                     if (a.line == 0 || b.line == 0)
+                       return a.line != 0 && b.line == 0;
+                     return std::tie(a.line, a.column) <
+                            std::tie(b.line, b.column);
                    });
   return result;
 }
@@ -1113,9 +1245,10 @@ ReadResult ReadBpmnFile(const std::string& path, const ReadOptions& options) {
   }
   if (static_cast<std::size_t>(size) > options.max_file_bytes) {
     ReadResult r;
-    r.diagnostics.push_back(Fatal("file-too-large", "the file has " + std::to_string(size) +
-                                                        " bytes; the limit is " +
-                                                        std::to_string(options.max_file_bytes)));
+    r.diagnostics.push_back(
+        Fatal("file-too-large", "the file has " + std::to_string(size) +
+                                    " bytes; the limit is " +
+                                    std::to_string(options.max_file_bytes)));
     return r;
   }
   std::string bytes(static_cast<std::size_t>(size), '\0');

@@ -1,6 +1,7 @@
-// Vendor extensions read into flow nodes (extensions.h). The Camunda 7 family (camunda:, flowable:,
-// activiti:) writes attributes and <camunda:*> elements; Camunda 8 writes <zeebe:*> elements.
-// Both surfaces land in the same specs, so the runtime never asks which modeler drew a diagram.
+// Vendor extensions read into flow nodes (extensions.h). The Camunda 7 family
+// (camunda:, flowable:, activiti:) writes attributes and <camunda:*> elements;
+// Camunda 8 writes <zeebe:*> elements. Both surfaces land in the same specs, so
+// the runtime never asks which modeler drew a diagram.
 #include "parser/extensions.h"
 
 #include <cctype>
@@ -29,7 +30,9 @@ model::ScriptSpec& Script(FlowNode& n) {
   return *n.script;
 }
 
-const char* Attr(pugi::xml_node e, const char* name) { return e.attribute(name).value(); }
+const char* Attr(pugi::xml_node e, const char* name) {
+  return e.attribute(name).value();
+}
 
 bool IsTrue(std::string_view v) { return v == "true"; }
 
@@ -43,7 +46,8 @@ void ForEachChild(pugi::xml_node parent, NamespaceScope& scope, F&& f) {
   }
 }
 
-void ReadFormField(pugi::xml_node field, NamespaceScope& scope, model::FormField& out) {
+void ReadFormField(pugi::xml_node field, NamespaceScope& scope,
+                   model::FormField& out) {
   out.id = Attr(field, "id");
   out.label = Attr(field, "label");
   out.type = Attr(field, "type");
@@ -60,8 +64,8 @@ void ReadFormField(pugi::xml_node field, NamespaceScope& scope, model::FormField
   });
 }
 
-// camunda:inputParameter / outputParameter: the value is the text, or a nested list/map/script
-// kept as its text.
+// camunda:inputParameter / outputParameter: the value is the text, or a nested
+// list/map/script kept as its text.
 model::Mapping CamundaParameter(pugi::xml_node p) {
   model::Mapping m;
   m.target = Attr(p, "name");
@@ -81,7 +85,8 @@ model::Mapping ZeebeMapping(pugi::xml_node p) {
 std::string TextOf(pugi::xml_node element) {
   std::string text;
   for (pugi::xml_node c = element.first_child(); c; c = c.next_sibling()) {
-    if (c.type() == pugi::node_pcdata || c.type() == pugi::node_cdata) text += c.value();
+    if (c.type() == pugi::node_pcdata || c.type() == pugi::node_cdata)
+      text += c.value();
   }
   std::size_t b = 0, e = text.size();
   while (b < e && std::isspace(static_cast<unsigned char>(text[b]))) ++b;
@@ -94,10 +99,15 @@ std::vector<std::string> SplitList(std::string_view text) {
   std::size_t start = 0;
   while (start <= text.size()) {
     std::size_t comma = text.find(',', start);
-    std::string_view part =
-        text.substr(start, comma == std::string_view::npos ? std::string_view::npos : comma - start);
-    while (!part.empty() && std::isspace(static_cast<unsigned char>(part.front()))) part.remove_prefix(1);
-    while (!part.empty() && std::isspace(static_cast<unsigned char>(part.back()))) part.remove_suffix(1);
+    std::string_view part = text.substr(start, comma == std::string_view::npos
+                                                   ? std::string_view::npos
+                                                   : comma - start);
+    while (!part.empty() &&
+           std::isspace(static_cast<unsigned char>(part.front())))
+      part.remove_prefix(1);
+    while (!part.empty() &&
+           std::isspace(static_cast<unsigned char>(part.back())))
+      part.remove_suffix(1);
     if (!part.empty()) out.emplace_back(part);
     if (comma == std::string_view::npos) break;
     start = comma + 1;
@@ -105,9 +115,10 @@ std::vector<std::string> SplitList(std::string_view text) {
   return out;
 }
 
-bool ReadVendorAttribute(Vendor vendor, std::string_view local, std::string_view value,
-                         FlowNode& node) {
-  if (vendor == Vendor::kZeebe) return false;  // Camunda 8 writes elements, not attributes
+bool ReadVendorAttribute(Vendor vendor, std::string_view local,
+                         std::string_view value, FlowNode& node) {
+  if (vendor == Vendor::kZeebe)
+    return false;  // Camunda 8 writes elements, not attributes
   using model::ElementKind;
   const bool user = node.kind == ElementKind::kUserTask;
   if (local == "asyncBefore" || local == "async") {
@@ -130,11 +141,12 @@ bool ReadVendorAttribute(Vendor vendor, std::string_view local, std::string_view
     UserTask(node).form_key = value;
   } else if (local == "topic") {
     Job(node).type = value;
-  } else if (local == "type" || local == "class" || local == "delegateExpression" ||
-             local == "expression") {
+  } else if (local == "type" || local == "class" ||
+             local == "delegateExpression" || local == "expression") {
     Job(node).implementation = std::string(local) + ":" + std::string(value);
   } else if (local == "resultVariable") {
-    if (node.kind == ElementKind::kScriptTask) Script(node).result_variable = value;
+    if (node.kind == ElementKind::kScriptTask)
+      Script(node).result_variable = value;
   } else if (local == "calledElementBinding") {
     Call(node).binding = value;
   } else if (local == "calledElementVersion") {
@@ -157,20 +169,23 @@ bool ReadProperties(pugi::xml_node element, QName name, NamespaceScope& scope,
   if (VendorOf(name.ns) == Vendor::kNone) return false;
   if (name.local == "properties") {
     ForEachChild(element, scope, [&](pugi::xml_node p, QName q) {
-      if (q.local == "property") out.emplace_back(Attr(p, "name"), Attr(p, "value"));
+      if (q.local == "property")
+        out.emplace_back(Attr(p, "name"), Attr(p, "value"));
     });
     return true;
   }
   if (name.local == "taskHeaders") {
     ForEachChild(element, scope, [&](pugi::xml_node p, QName q) {
-      if (q.local == "header") out.emplace_back(Attr(p, "key"), Attr(p, "value"));
+      if (q.local == "header")
+        out.emplace_back(Attr(p, "key"), Attr(p, "value"));
     });
     return true;
   }
   return false;
 }
 
-bool ReadExtensionElement(pugi::xml_node e, QName name, NamespaceScope& scope, FlowNode& node) {
+bool ReadExtensionElement(pugi::xml_node e, QName name, NamespaceScope& scope,
+                          FlowNode& node) {
   const Vendor vendor = VendorOf(name.ns);
   if (vendor == Vendor::kNone) return false;
   if (ReadProperties(e, name, scope, node.properties)) return true;
@@ -178,12 +193,15 @@ bool ReadExtensionElement(pugi::xml_node e, QName name, NamespaceScope& scope, F
   if (vendor == Vendor::kCamundaLike) {
     if (l == "formData") {
       ForEachChild(e, scope, [&](pugi::xml_node f, QName q) {
-        if (q.local == "formField") ReadFormField(f, scope, UserTask(node).form_fields.emplace_back());
+        if (q.local == "formField")
+          ReadFormField(f, scope, UserTask(node).form_fields.emplace_back());
       });
     } else if (l == "inputOutput") {
       ForEachChild(e, scope, [&](pugi::xml_node p, QName q) {
-        if (q.local == "inputParameter") node.inputs.push_back(CamundaParameter(p));
-        if (q.local == "outputParameter") node.outputs.push_back(CamundaParameter(p));
+        if (q.local == "inputParameter")
+          node.inputs.push_back(CamundaParameter(p));
+        if (q.local == "outputParameter")
+          node.outputs.push_back(CamundaParameter(p));
       });
     } else if (l == "in" || l == "out") {
       auto& call = Call(node);
@@ -202,7 +220,8 @@ bool ReadExtensionElement(pugi::xml_node e, QName name, NamespaceScope& scope, F
     } else if (l == "failedJobRetryTimeCycle") {
       Job(node).retry_cycle = TextOf(e);
     } else {
-      return false;  // listeners, connectors, ...: code hooks the engine does not run
+      return false;  // listeners, connectors, ...: code hooks the engine does
+                     // not run
     }
     return true;
   }
@@ -210,7 +229,8 @@ bool ReadExtensionElement(pugi::xml_node e, QName name, NamespaceScope& scope, F
   if (l == "taskDefinition") {
     auto& job = Job(node);
     job.type = Attr(e, "type");
-    if (!e.attribute("retries").empty()) job.retries = MakeExpression(Attr(e, "retries"));
+    if (!e.attribute("retries").empty())
+      job.retries = MakeExpression(Attr(e, "retries"));
   } else if (l == "ioMapping") {
     ForEachChild(e, scope, [&](pugi::xml_node p, QName q) {
       if (q.local == "input") node.inputs.push_back(ZeebeMapping(p));
@@ -219,25 +239,30 @@ bool ReadExtensionElement(pugi::xml_node e, QName name, NamespaceScope& scope, F
   } else if (l == "calledElement") {
     auto& call = Call(node);
     call.called_element = MakeExpression(Attr(e, "processId"));
-    call.propagate_all_child_variables = std::string_view(Attr(e, "propagateAllChildVariables")) != "false";
-    call.propagate_all_parent_variables = std::string_view(Attr(e, "propagateAllParentVariables")) != "false";
+    call.propagate_all_child_variables =
+        std::string_view(Attr(e, "propagateAllChildVariables")) != "false";
+    call.propagate_all_parent_variables =
+        std::string_view(Attr(e, "propagateAllParentVariables")) != "false";
   } else if (l == "assignmentDefinition") {
     auto& task = UserTask(node);
-    if (!e.attribute("assignee").empty()) task.assignee = MakeExpression(Attr(e, "assignee"));
+    if (!e.attribute("assignee").empty())
+      task.assignee = MakeExpression(Attr(e, "assignee"));
     if (!e.attribute("candidateGroups").empty())
       task.candidate_groups = SplitList(Attr(e, "candidateGroups"));
     if (!e.attribute("candidateUsers").empty())
       task.candidate_users = SplitList(Attr(e, "candidateUsers"));
   } else if (l == "taskSchedule") {
     auto& task = UserTask(node);
-    if (!e.attribute("dueDate").empty()) task.due_date = MakeExpression(Attr(e, "dueDate"));
+    if (!e.attribute("dueDate").empty())
+      task.due_date = MakeExpression(Attr(e, "dueDate"));
     if (!e.attribute("followUpDate").empty())
       task.follow_up_date = MakeExpression(Attr(e, "followUpDate"));
   } else if (l == "priorityDefinition") {
     UserTask(node).priority = MakeExpression(Attr(e, "priority"));
   } else if (l == "formDefinition") {
     auto& task = UserTask(node);
-    task.form_key = e.attribute("formKey").empty() ? Attr(e, "formId") : Attr(e, "formKey");
+    task.form_key =
+        e.attribute("formKey").empty() ? Attr(e, "formId") : Attr(e, "formKey");
   } else if (l == "userTask") {
     UserTask(node);  // marks a Camunda-8 native user task; nothing more to read
   } else if (l == "script") {

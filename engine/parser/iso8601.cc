@@ -1,5 +1,6 @@
-// ISO 8601 date-time, duration and repeating-interval parsing (iso8601.h). Strict: every
-// character must be consumed, fields must be in range. Pure functions; thread-safe.
+// ISO 8601 date-time, duration and repeating-interval parsing (iso8601.h).
+// Strict: every character must be consumed, fields must be in range. Pure
+// functions; thread-safe.
 #include "parser/iso8601.h"
 
 #include <date/date.h>
@@ -36,8 +37,10 @@ class Cursor {
     i_ += n;
     return true;
   }
-  // One or more digits, with an optional fraction (`.` or `,`) scaled to thousandths.
-  bool Number(std::int64_t& whole, std::int64_t& thousandths, bool& has_fraction) {
+  // One or more digits, with an optional fraction (`.` or `,`) scaled to
+  // thousandths.
+  bool Number(std::int64_t& whole, std::int64_t& thousandths,
+              bool& has_fraction) {
     std::size_t start = i_;
     whole = 0;
     while (!done() && std::isdigit(static_cast<unsigned char>(peek()))) {
@@ -66,7 +69,9 @@ class Cursor {
   std::size_t i_ = 0;
 };
 
-std::string Quote(std::string_view text) { return "'" + std::string(text) + "'"; }
+std::string Quote(std::string_view text) {
+  return "'" + std::string(text) + "'";
+}
 
 }  // namespace
 
@@ -78,13 +83,16 @@ Result<TimePoint> ParseIsoDateTime(std::string_view text) {
   };
   Cursor c(text);
   int y, mo, d, h = 0, mi = 0, sec = 0, ms = 0;
-  if (!c.Digits(4, y) || !c.Eat('-') || !c.Digits(2, mo) || !c.Eat('-') || !c.Digits(2, d))
+  if (!c.Digits(4, y) || !c.Eat('-') || !c.Digits(2, mo) || !c.Eat('-') ||
+      !c.Digits(2, d))
     return bad("the date must be YYYY-MM-DD");
-  date::year_month_day ymd{date::year{y}, date::month{static_cast<unsigned>(mo)},
+  date::year_month_day ymd{date::year{y},
+                           date::month{static_cast<unsigned>(mo)},
                            date::day{static_cast<unsigned>(d)}};
   if (!ymd.ok()) return bad("no such calendar day");
   if (c.Eat('T')) {
-    if (!c.Digits(2, h) || !c.Eat(':') || !c.Digits(2, mi)) return bad("the time must be hh:mm[:ss]");
+    if (!c.Digits(2, h) || !c.Eat(':') || !c.Digits(2, mi))
+      return bad("the time must be hh:mm[:ss]");
     if (c.Eat(':')) {
       if (!c.Digits(2, sec)) return bad("seconds must have two digits");
       if (c.peek() == '.' || c.peek() == ',') {
@@ -120,8 +128,8 @@ Result<TimePoint> ParseIsoDateTime(std::string_view text) {
   }
   if (!c.done()) return bad("unexpected characters at the end");
   TimePoint t = TimePoint{date::sys_days{ymd}} + std::chrono::hours(h) +
-                std::chrono::minutes(mi - offset_minutes) + std::chrono::seconds(sec) +
-                std::chrono::milliseconds(ms);
+                std::chrono::minutes(mi - offset_minutes) +
+                std::chrono::seconds(sec) + std::chrono::milliseconds(ms);
   return t;
 }
 
@@ -150,15 +158,18 @@ Result<Duration> ParseIsoDuration(std::string_view text) {
     if (fraction_seen) return bad("only the last field may have a fraction");
     std::int64_t n, frac;
     bool has_fraction;
-    if (!c.Number(n, frac, has_fraction)) return bad("a number must come before each unit");
+    if (!c.Number(n, frac, has_fraction))
+      return bad("a number must come before each unit");
     char unit = c.peek();
     std::string_view units = in_time ? time_units : date_units;
     std::size_t pos = units.find(unit);
-    if (unit == '\0' || pos == std::string_view::npos) return bad("unknown or missing unit");
+    if (unit == '\0' || pos == std::string_view::npos)
+      return bad("unknown or missing unit");
     if (pos < next_unit) return bad("units out of order");
     next_unit = pos + 1;
     c.Eat(unit);
-    if (has_fraction && !(in_time && unit == 'S')) return bad("only seconds may have a fraction");
+    if (has_fraction && !(in_time && unit == 'S'))
+      return bad("only seconds may have a fraction");
     fraction_seen = has_fraction;
     any = true;
     if (!in_time) {
@@ -176,7 +187,8 @@ Result<Duration> ParseIsoDuration(std::string_view text) {
   return d;
 }
 
-Result<model::TimerSpec> ParseTimer(model::TimerKind kind, std::string_view text) {
+Result<model::TimerSpec> ParseTimer(model::TimerKind kind,
+                                    std::string_view text) {
   model::TimerSpec spec;
   spec.kind = kind;
   spec.literal = true;
@@ -192,7 +204,9 @@ Result<model::TimerSpec> ParseTimer(model::TimerKind kind, std::string_view text
     case model::TimerKind::kDuration: {
       auto d = ParseIsoDuration(t);
       if (!d) return tl::unexpected(d.error());
-      if (d->negative) return Fail(ErrorCode::kInvalidArgument, Quote(t) + " is a negative duration");
+      if (d->negative)
+        return Fail(ErrorCode::kInvalidArgument,
+                    Quote(t) + " is a negative duration");
       spec.duration = *d;
       return spec;
     }
@@ -208,23 +222,30 @@ Result<model::TimerSpec> ParseTimer(model::TimerKind kind, std::string_view text
   std::size_t start = 0;
   while (true) {
     std::size_t slash = t.find('/', start);
-    parts.push_back(t.substr(start, slash == std::string_view::npos ? slash : slash - start));
+    parts.push_back(t.substr(
+        start, slash == std::string_view::npos ? slash : slash - start));
     if (slash == std::string_view::npos) break;
     start = slash + 1;
   }
-  if (parts.size() < 2 || parts.size() > 3 || parts[0].empty() || parts[0][0] != 'R')
-    return bad("it must start with R and have two or three parts separated by /");
+  if (parts.size() < 2 || parts.size() > 3 || parts[0].empty() ||
+      parts[0][0] != 'R')
+    return bad(
+        "it must start with R and have two or three parts separated by /");
   std::string_view count = parts[0].substr(1);
   if (!count.empty()) {
     std::int64_t n = 0;
-    auto [ptr, ec] = std::from_chars(count.data(), count.data() + count.size(), n);
+    auto [ptr, ec] =
+        std::from_chars(count.data(), count.data() + count.size(), n);
     if (ec != std::errc() || ptr != count.data() + count.size() || n < 0)
       return bad("the repetition count after R must be a whole number");
     spec.repetitions = n;
   }
-  auto is_duration = [](std::string_view p) { return !p.empty() && (p[0] == 'P' || p[0] == '-'); };
+  auto is_duration = [](std::string_view p) {
+    return !p.empty() && (p[0] == 'P' || p[0] == '-');
+  };
   if (parts.size() == 2) {
-    if (!is_duration(parts[1])) return bad("with two parts the second must be a duration");
+    if (!is_duration(parts[1]))
+      return bad("with two parts the second must be a duration");
     auto d = ParseIsoDuration(parts[1]);
     if (!d) return bad(d.error().message);
     spec.duration = *d;

@@ -1,33 +1,43 @@
-// XML namespaces resolved by URI, never by prefix: the URIs the reader knows and a scope of
-// prefix -> URI bindings that follows the element nesting (declarations may be redeclared on inner
-// elements). Internal to the parser; one instance per read; not thread-safe.
+// XML namespaces resolved by URI, never by prefix: the URIs the reader knows
+// and a scope of prefix -> URI bindings that follows the element nesting
+// (declarations may be redeclared on inner elements). Internal to the parser;
+// one instance per read; not thread-safe.
 #pragma once
 
-#include <pugixml.hpp>
-
 #include <cstring>
+#include <pugixml.hpp>
 #include <string_view>
 #include <utility>
 #include <vector>
 
 namespace bpmn::parser {
 
-inline constexpr std::string_view kBpmnNs = "http://www.omg.org/spec/BPMN/20100524/MODEL";
-inline constexpr std::string_view kBpmnDiNs = "http://www.omg.org/spec/BPMN/20100524/DI";
-inline constexpr std::string_view kDcNs = "http://www.omg.org/spec/DD/20100524/DC";
-inline constexpr std::string_view kDiNs = "http://www.omg.org/spec/DD/20100524/DI";
-inline constexpr std::string_view kCamundaNs = "http://camunda.org/schema/1.0/bpmn";
-inline constexpr std::string_view kZeebeNs = "http://camunda.org/schema/zeebe/1.0";
+inline constexpr std::string_view kBpmnNs =
+    "http://www.omg.org/spec/BPMN/20100524/MODEL";
+inline constexpr std::string_view kBpmnDiNs =
+    "http://www.omg.org/spec/BPMN/20100524/DI";
+inline constexpr std::string_view kDcNs =
+    "http://www.omg.org/spec/DD/20100524/DC";
+inline constexpr std::string_view kDiNs =
+    "http://www.omg.org/spec/DD/20100524/DI";
+inline constexpr std::string_view kCamundaNs =
+    "http://camunda.org/schema/1.0/bpmn";
+inline constexpr std::string_view kZeebeNs =
+    "http://camunda.org/schema/zeebe/1.0";
 inline constexpr std::string_view kFlowableNs = "http://flowable.org/bpmn";
 inline constexpr std::string_view kActivitiNs = "http://activiti.org/bpmn";
-inline constexpr std::string_view kXsiNs = "http://www.w3.org/2001/XMLSchema-instance";
-inline constexpr std::string_view kXmlNs = "http://www.w3.org/XML/1998/namespace";
+inline constexpr std::string_view kXsiNs =
+    "http://www.w3.org/2001/XMLSchema-instance";
+inline constexpr std::string_view kXmlNs =
+    "http://www.w3.org/XML/1998/namespace";
 
-// The extension families the engine reads. Camunda 7, Flowable and Activiti share attribute names.
+// The extension families the engine reads. Camunda 7, Flowable and Activiti
+// share attribute names.
 enum class Vendor { kNone, kCamundaLike, kZeebe };
 
 inline Vendor VendorOf(std::string_view uri) {
-  if (uri == kCamundaNs || uri == kFlowableNs || uri == kActivitiNs) return Vendor::kCamundaLike;
+  if (uri == kCamundaNs || uri == kFlowableNs || uri == kActivitiNs)
+    return Vendor::kCamundaLike;
   if (uri == kZeebeNs) return Vendor::kZeebe;
   return Vendor::kNone;
 }
@@ -64,9 +74,13 @@ class NamespaceScope {
     return {};
   }
 
-  QName Element(const char* qualified) const { return Resolve(qualified, true); }
+  QName Element(const char* qualified) const {
+    return Resolve(qualified, true);
+  }
   // Unprefixed attributes belong to no namespace.
-  QName Attribute(const char* qualified) const { return Resolve(qualified, false); }
+  QName Attribute(const char* qualified) const {
+    return Resolve(qualified, false);
+  }
 
  private:
   QName Resolve(std::string_view q, bool use_default) const {

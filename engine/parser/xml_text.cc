@@ -1,6 +1,7 @@
-// Encoding detection and transcoding to UTF-8, UTF-8 validation, offset -> line/column
-// (xml_text.h). Transcoding is written here because the encodings are few and fixed, and a
-// general library (iconv) would hide where the bad byte stands. Pure; thread-safe.
+// Encoding detection and transcoding to UTF-8, UTF-8 validation, offset ->
+// line/column (xml_text.h). Transcoding is written here because the encodings
+// are few and fixed, and a general library (iconv) would hide where the bad
+// byte stands. Pure; thread-safe.
 #include "parser/xml_text.h"
 
 #include <algorithm>
@@ -11,8 +12,9 @@ namespace bpmn::parser {
 namespace {
 
 std::uint32_t LineOf(std::string_view text, std::size_t offset) {
-  return 1 + static_cast<std::uint32_t>(
-                 std::count(text.begin(), text.begin() + std::min(offset, text.size()), '\n'));
+  return 1 +
+         static_cast<std::uint32_t>(std::count(
+             text.begin(), text.begin() + std::min(offset, text.size()), '\n'));
 }
 
 void AppendUtf8(std::string& out, char32_t cp) {
@@ -43,13 +45,15 @@ Result<std::string> FromUtf16(std::string_view bytes, bool big_endian) {
     return static_cast<char16_t>(big_endian ? (b0 << 8 | b1) : (b1 << 8 | b0));
   };
   if (bytes.size() % 2 != 0) {
-    return Fail(ErrorCode::kParse, "UTF-16 document has an odd number of bytes", {}, 0);
+    return Fail(ErrorCode::kParse, "UTF-16 document has an odd number of bytes",
+                {}, 0);
   }
   for (std::size_t i = 0; i < bytes.size(); i += 2) {
     char32_t cp = unit(i);
     if (cp >= 0xD800 && cp <= 0xDBFF) {
       if (i + 3 >= bytes.size() || unit(i + 2) < 0xDC00 || unit(i + 2) > 0xDFFF)
-        return Fail(ErrorCode::kParse, "invalid UTF-16 surrogate pair", {}, line);
+        return Fail(ErrorCode::kParse, "invalid UTF-16 surrogate pair", {},
+                    line);
       cp = 0x10000 + ((cp - 0xD800) << 10) + (unit(i + 2) - 0xDC00);
       i += 2;
     } else if (cp >= 0xDC00 && cp <= 0xDFFF) {
@@ -61,7 +65,8 @@ Result<std::string> FromUtf16(std::string_view bytes, bool big_endian) {
   return out;
 }
 
-// windows-1252 maps 0x80..0x9F to typographic characters; 0 marks the five undefined bytes.
+// windows-1252 maps 0x80..0x9F to typographic characters; 0 marks the five
+// undefined bytes.
 constexpr std::array<char16_t, 32> kCp1252High = {
     0x20AC, 0,      0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021,
     0x02C6, 0x2030, 0x0160, 0x2039, 0x0152, 0,      0x017D, 0,
@@ -88,7 +93,8 @@ Result<std::string> FromSingleByte(std::string_view bytes, bool cp1252) {
   return out;
 }
 
-// The value of encoding="..." in the XML declaration, lower-cased; empty when none.
+// The value of encoding="..." in the XML declaration, lower-cased; empty when
+// none.
 std::string DeclaredEncoding(std::string_view text) {
   if (text.substr(0, 5) != "<?xml") return {};
   std::size_t end = text.find("?>");
@@ -101,8 +107,9 @@ std::string DeclaredEncoding(std::string_view text) {
   std::size_t close = decl.find(quote, at + 1);
   if (close == std::string_view::npos) return {};
   std::string enc(decl.substr(at + 1, close - at - 1));
-  std::transform(enc.begin(), enc.end(), enc.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  std::transform(enc.begin(), enc.end(), enc.begin(), [](unsigned char c) {
+    return static_cast<char>(std::tolower(c));
+  });
   return enc;
 }
 
@@ -142,33 +149,45 @@ std::size_t FindInvalidUtf8(std::string_view text) {
 }
 
 Result<std::string> DecodeToUtf8(std::string_view bytes) {
-  auto starts = [&](std::string_view prefix) { return bytes.substr(0, prefix.size()) == prefix; };
-  if (starts("\xEF\xBB\xBF")) bytes.remove_prefix(3);
-  else if (starts("\xFF\xFE")) return FromUtf16(bytes.substr(2), false);
-  else if (starts("\xFE\xFF")) return FromUtf16(bytes.substr(2), true);
-  else if (starts(std::string_view("<\0?\0", 4))) return FromUtf16(bytes, false);
-  else if (starts(std::string_view("\0<\0?", 4))) return FromUtf16(bytes, true);
+  auto starts = [&](std::string_view prefix) {
+    return bytes.substr(0, prefix.size()) == prefix;
+  };
+  if (starts("\xEF\xBB\xBF"))
+    bytes.remove_prefix(3);
+  else if (starts("\xFF\xFE"))
+    return FromUtf16(bytes.substr(2), false);
+  else if (starts("\xFE\xFF"))
+    return FromUtf16(bytes.substr(2), true);
+  else if (starts(std::string_view("<\0?\0", 4)))
+    return FromUtf16(bytes, false);
+  else if (starts(std::string_view("\0<\0?", 4)))
+    return FromUtf16(bytes, true);
 
   std::string encoding = DeclaredEncoding(bytes);
-  if (encoding == "iso-8859-1" || encoding == "iso8859-1" || encoding == "latin1" ||
-      encoding == "latin-1" || encoding == "l1") {
+  if (encoding == "iso-8859-1" || encoding == "iso8859-1" ||
+      encoding == "latin1" || encoding == "latin-1" || encoding == "l1") {
     return FromSingleByte(bytes, false);
   }
-  if (encoding == "windows-1252" || encoding == "cp1252") return FromSingleByte(bytes, true);
-  if (!encoding.empty() && encoding != "utf-8" && encoding != "utf8" && encoding != "ascii" &&
-      encoding != "us-ascii") {
+  if (encoding == "windows-1252" || encoding == "cp1252")
+    return FromSingleByte(bytes, true);
+  if (!encoding.empty() && encoding != "utf-8" && encoding != "utf8" &&
+      encoding != "ascii" && encoding != "us-ascii") {
     return Fail(ErrorCode::kParse,
                 "encoding '" + encoding +
-                    "' is not supported (UTF-8, UTF-16, ISO-8859-1 and windows-1252 are)",
+                    "' is not supported (UTF-8, UTF-16, ISO-8859-1 and "
+                    "windows-1252 are)",
                 {}, 1, 1);
   }
   std::size_t bad = FindInvalidUtf8(bytes);
   if (bad != std::string_view::npos) {
-    const char* declared = encoding.empty() ? "UTF-8 (the default)" : "UTF-8 or ASCII";
-    return Fail(ErrorCode::kParse,
-                std::string("invalid byte sequence for the declared encoding ") + declared +
-                    " (is the file really ISO-8859-1 or windows-1252? then declare it)",
-                {}, LineOf(bytes, bad));
+    const char* declared =
+        encoding.empty() ? "UTF-8 (the default)" : "UTF-8 or ASCII";
+    return Fail(
+        ErrorCode::kParse,
+        std::string("invalid byte sequence for the declared encoding ") +
+            declared +
+            " (is the file really ISO-8859-1 or windows-1252? then declare it)",
+        {}, LineOf(bytes, bad));
   }
   return std::string(bytes);
 }
@@ -183,7 +202,8 @@ LineMap::LineMap(std::string_view utf8) : text_(utf8) {
 LineMap::Position LineMap::At(std::size_t offset) const {
   offset = std::min(offset, text_.size());
   auto it = std::upper_bound(line_starts_.begin(), line_starts_.end(), offset);
-  std::size_t line_index = static_cast<std::size_t>(it - line_starts_.begin()) - 1;
+  std::size_t line_index =
+      static_cast<std::size_t>(it - line_starts_.begin()) - 1;
   std::size_t start = line_starts_[line_index];
   std::uint32_t column = 1;
   for (std::size_t i = start; i < offset; ++i) {

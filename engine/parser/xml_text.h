@@ -1,7 +1,8 @@
-// The text layer under the XML parser: detects a document's encoding (BOM, then the XML
-// declaration), turns UTF-16, ISO-8859-1 and windows-1252 into UTF-8, refuses invalid bytes with
-// the line they stand on, and maps byte offsets back to 1-based line and column (in characters).
-// Pure functions and an immutable LineMap; thread-safe.
+// The text layer under the XML parser: detects a document's encoding (BOM, then
+// the XML declaration), turns UTF-16, ISO-8859-1 and windows-1252 into UTF-8,
+// refuses invalid bytes with the line they stand on, and maps byte offsets back
+// to 1-based line and column (in characters). Pure functions and an immutable
+// LineMap; thread-safe.
 #pragma once
 
 #include <cstddef>
@@ -14,10 +15,12 @@
 
 namespace bpmn::parser {
 
-// The document as UTF-8 without a BOM. Errors (code kParse) name the line of the first bad byte.
+// The document as UTF-8 without a BOM. Errors (code kParse) name the line of
+// the first bad byte.
 Result<std::string> DecodeToUtf8(std::string_view bytes);
 
-// Byte offset of the first invalid UTF-8 sequence, or npos when `text` is valid UTF-8.
+// Byte offset of the first invalid UTF-8 sequence, or npos when `text` is valid
+// UTF-8.
 std::size_t FindInvalidUtf8(std::string_view text);
 
 class LineMap {

@@ -1,5 +1,5 @@
-// Google Benchmark: parse + validate throughput over the whole ../shared/corpus (MB/s and
-// files/s), one core. Run by hand; figures go into the README.
+// Google Benchmark: parse + validate throughput over the whole ../shared/corpus
+// (MB/s and files/s), one core. Run by hand; figures go into the README.
 #include <benchmark/benchmark.h>
 
 #include <filesystem>
@@ -14,7 +14,8 @@ namespace {
 
 std::vector<std::string> LoadCorpus() {
   std::vector<std::string> docs;
-  for (const auto& e : std::filesystem::recursive_directory_iterator(BPMN_CORPUS_DIR)) {
+  for (const auto& e :
+       std::filesystem::recursive_directory_iterator(BPMN_CORPUS_DIR)) {
     auto ext = e.path().extension().string();
     if (!e.is_regular_file() || (ext != ".bpmn" && ext != ".xml")) continue;
     std::ifstream in(e.path(), std::ios::binary);
@@ -35,8 +36,10 @@ void BM_ParseAndValidateCorpus(benchmark::State& state) {
       benchmark::DoNotOptimize(r);
     }
   }
-  state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations() * bytes));
-  state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * docs.size()));
+  state.SetBytesProcessed(
+      static_cast<std::int64_t>(state.iterations() * bytes));
+  state.SetItemsProcessed(
+      static_cast<std::int64_t>(state.iterations() * docs.size()));
   state.counters["files"] = static_cast<double>(docs.size());
   state.counters["corpus_MB"] = static_cast<double>(bytes) / 1e6;
 }

@@ -1,6 +1,7 @@
-// The reader on hand-made documents: namespaces by URI, encodings, limits, and the extension
-// attributes and elements of Camunda 7, Camunda 8 (zeebe), Flowable and Activiti landing in the
-// model. Each test reads a whole document through the public entry point.
+// The reader on hand-made documents: namespaces by URI, encodings, limits, and
+// the extension attributes and elements of Camunda 7, Camunda 8 (zeebe),
+// Flowable and Activiti landing in the model. Each test reads a whole document
+// through the public entry point.
 #include <gtest/gtest.h>
 
 #include <string>
@@ -9,12 +10,13 @@
 
 namespace {
 
-using bpmn::parser::ReadBpmnString;
 using bpmn::model::ElementKind;
+using bpmn::parser::ReadBpmnString;
 
 std::string Doc(const std::string& body, const std::string& extra_ns = "") {
   return "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-         "<bpmn:definitions xmlns:bpmn=\"http://www.omg.org/spec/BPMN/20100524/MODEL\" "
+         "<bpmn:definitions "
+         "xmlns:bpmn=\"http://www.omg.org/spec/BPMN/20100524/MODEL\" "
          "xmlns:camunda=\"http://camunda.org/schema/1.0/bpmn\" "
          "xmlns:zeebe=\"http://camunda.org/schema/zeebe/1.0\" "
          "xmlns:flowable=\"http://flowable.org/bpmn\" "
@@ -24,16 +26,20 @@ std::string Doc(const std::string& body, const std::string& extra_ns = "") {
 
 std::string Errors(const bpmn::parser::ReadResult& r) {
   std::string out;
-  for (const auto& d : r.diagnostics) out += bpmn::FormatDiagnostic("doc", d) + "\n";
+  for (const auto& d : r.diagnostics)
+    out += bpmn::FormatDiagnostic("doc", d) + "\n";
   return out;
 }
 
 TEST(Reader, ResolvesNamespacesByUriNotPrefix) {
-  // The BPMN namespace under another prefix, redeclared on an inner element under a third one.
+  // The BPMN namespace under another prefix, redeclared on an inner element
+  // under a third one.
   const std::string xml =
-      "<semantic:definitions xmlns:semantic=\"http://www.omg.org/spec/BPMN/20100524/MODEL\" "
+      "<semantic:definitions "
+      "xmlns:semantic=\"http://www.omg.org/spec/BPMN/20100524/MODEL\" "
       "id=\"d\"><semantic:process id=\"p\" isExecutable=\"true\">"
-      "<model:startEvent xmlns:model=\"http://www.omg.org/spec/BPMN/20100524/MODEL\" id=\"s\"/>"
+      "<model:startEvent "
+      "xmlns:model=\"http://www.omg.org/spec/BPMN/20100524/MODEL\" id=\"s\"/>"
       "<task xmlns=\"http://www.omg.org/spec/BPMN/20100524/MODEL\" id=\"t\"/>"
       "<semantic:sequenceFlow id=\"f\" sourceRef=\"s\" targetRef=\"t\"/>"
       "<bpmn:task xmlns:bpmn=\"http://example.com/not-bpmn\" id=\"x\"/>"
@@ -42,13 +48,15 @@ TEST(Reader, ResolvesNamespacesByUriNotPrefix) {
   ASSERT_TRUE(r.ok()) << Errors(r);
   EXPECT_NE(r.definitions->FindNode("s"), nullptr);
   EXPECT_NE(r.definitions->FindNode("t"), nullptr);
-  EXPECT_EQ(r.definitions->FindNode("x"), nullptr) << "bpmn: bound to another URI is not BPMN";
+  EXPECT_EQ(r.definitions->FindNode("x"), nullptr)
+      << "bpmn: bound to another URI is not BPMN";
 }
 
 TEST(Reader, BpmnElementsInsideExtensionElementsAreNotModelElements) {
   auto r = ReadBpmnString(Doc(
       "<bpmn:process id=\"p\" isExecutable=\"true\"><bpmn:startEvent id=\"s\">"
-      "<bpmn:extensionElements><bpmn:task id=\"hidden\"/></bpmn:extensionElements>"
+      "<bpmn:extensionElements><bpmn:task "
+      "id=\"hidden\"/></bpmn:extensionElements>"
       "</bpmn:startEvent></bpmn:process>"));
   ASSERT_TRUE(r.definitions);
   EXPECT_EQ(r.definitions->FindNode("hidden"), nullptr);
@@ -57,8 +65,10 @@ TEST(Reader, BpmnElementsInsideExtensionElementsAreNotModelElements) {
 
 TEST(Reader, RefusesDoctypeWithoutExpandingEntities) {
   const std::string xml =
-      "<?xml version=\"1.0\"?>\n<!DOCTYPE d [<!ENTITY x SYSTEM \"file:///etc/passwd\">]>\n"
-      "<bpmn:definitions xmlns:bpmn=\"http://www.omg.org/spec/BPMN/20100524/MODEL\">&x;"
+      "<?xml version=\"1.0\"?>\n<!DOCTYPE d [<!ENTITY x SYSTEM "
+      "\"file:///etc/passwd\">]>\n"
+      "<bpmn:definitions "
+      "xmlns:bpmn=\"http://www.omg.org/spec/BPMN/20100524/MODEL\">&x;"
       "</bpmn:definitions>";
   auto r = ReadBpmnString(xml);
   EXPECT_FALSE(r.definitions);
@@ -68,9 +78,11 @@ TEST(Reader, RefusesDoctypeWithoutExpandingEntities) {
 }
 
 TEST(Reader, DeepNestingIsRefusedWithoutStackOverflow) {
-  // 20,000 nested sub-processes: the limit is checked before any recursive walk.
+  // 20,000 nested sub-processes: the limit is checked before any recursive
+  // walk.
   std::string body = "<bpmn:process id=\"p\" isExecutable=\"true\">";
-  for (int i = 0; i < 20000; ++i) body += "<bpmn:subProcess id=\"s" + std::to_string(i) + "\">";
+  for (int i = 0; i < 20000; ++i)
+    body += "<bpmn:subProcess id=\"s" + std::to_string(i) + "\">";
   for (int i = 0; i < 20000; ++i) body += "</bpmn:subProcess>";
   body += "</bpmn:process>";
   auto r = ReadBpmnString(Doc(body));
@@ -81,7 +93,8 @@ TEST(Reader, DeepNestingIsRefusedWithoutStackOverflow) {
 
 TEST(Reader, ModerateNestingIsRead) {
   std::string body = "<bpmn:process id=\"p\" isExecutable=\"true\">";
-  for (int i = 0; i < 100; ++i) body += "<bpmn:subProcess id=\"s" + std::to_string(i) + "\">";
+  for (int i = 0; i < 100; ++i)
+    body += "<bpmn:subProcess id=\"s" + std::to_string(i) + "\">";
   for (int i = 0; i < 100; ++i) body += "</bpmn:subProcess>";
   body += "</bpmn:process>";
   auto r = ReadBpmnString(Doc(body));
@@ -105,14 +118,17 @@ TEST(Reader, Latin1DocumentNamesComeOutAsUtf8) {
       "fen\"/></process></definitions>";
   auto r = ReadBpmnString(xml);
   ASSERT_TRUE(r.definitions) << Errors(r);
-  EXPECT_EQ(r.definitions->FindNode("t")->name, "Rechnung pr\xC3\xBC" "fen");
+  EXPECT_EQ(r.definitions->FindNode("t")->name,
+            "Rechnung pr\xC3\xBC"
+            "fen");
 }
 
 TEST(Reader, Utf16DocumentIsRead) {
   std::string utf8 =
       "<?xml version=\"1.0\" encoding=\"UTF-16\"?>\n"
       "<definitions xmlns=\"http://www.omg.org/spec/BPMN/20100524/MODEL\">"
-      "<process id=\"p\"><task id=\"t\" name=\"\xD0\x97\xD0\xB0\xD0\xBC\xD0\xB5\xD1\x80\"/>"
+      "<process id=\"p\"><task id=\"t\" "
+      "name=\"\xD0\x97\xD0\xB0\xD0\xBC\xD0\xB5\xD1\x80\"/>"
       "</process></definitions>";
   // Encode as UTF-16LE with a BOM (the Cyrillic letters are all in the BMP).
   std::string utf16 = "\xFF\xFE";
@@ -131,7 +147,8 @@ TEST(Reader, Utf16DocumentIsRead) {
   }
   auto r = ReadBpmnString(utf16);
   ASSERT_TRUE(r.definitions) << Errors(r);
-  EXPECT_EQ(r.definitions->FindNode("t")->name, "\xD0\x97\xD0\xB0\xD0\xBC\xD0\xB5\xD1\x80");
+  EXPECT_EQ(r.definitions->FindNode("t")->name,
+            "\xD0\x97\xD0\xB0\xD0\xBC\xD0\xB5\xD1\x80");
 }
 
 TEST(Reader, CamundaUserTaskWithFormAndDueDate) {
@@ -160,7 +177,8 @@ TEST(Reader, CamundaUserTaskWithFormAndDueDate) {
   ASSERT_TRUE(r.ok()) << Errors(r);
   const auto* t = r.definitions->FindNode("t");
   ASSERT_TRUE(t && t->user_task);
-  EXPECT_EQ(t->user_task->candidate_groups, (std::vector<std::string>{"Secretary", "manager"}));
+  EXPECT_EQ(t->user_task->candidate_groups,
+            (std::vector<std::string>{"Secretary", "manager"}));
   EXPECT_EQ(t->user_task->assignee.dialect, bpmn::model::Dialect::kJuel);
   EXPECT_EQ(t->user_task->due_date.text, "PT16H");
   EXPECT_EQ(t->user_task->form_key, "embedded:app:forms/order.html");
@@ -237,7 +255,8 @@ TEST(Reader, FlowableAttributesReadLikeCamunda) {
   </bpmn:process>)"));
   ASSERT_TRUE(r.definitions) << Errors(r);
   const auto* u = r.definitions->FindNode("u");
-  EXPECT_EQ(u->user_task->candidate_groups, std::vector<std::string>{"accountant"});
+  EXPECT_EQ(u->user_task->candidate_groups,
+            std::vector<std::string>{"accountant"});
   EXPECT_EQ(u->user_task->due_date.text, "P1D");
 }
 
@@ -272,11 +291,13 @@ TEST(Reader, TimersAreParsedIntoSpecs) {
     <bpmn:sequenceFlow id="f2" sourceRef="w" targetRef="e"/>
   </bpmn:process>)"));
   ASSERT_TRUE(r.ok()) << Errors(r);
-  const auto& cycle = *r.definitions->FindNode("s")->event_definitions.at(0).timer;
+  const auto& cycle =
+      *r.definitions->FindNode("s")->event_definitions.at(0).timer;
   EXPECT_TRUE(cycle.literal);
   EXPECT_EQ(cycle.repetitions, 3);
   EXPECT_EQ(cycle.Describe(), "every 1 day from 2026-01-01T09:00:00Z, 3 times");
-  const auto& expr = *r.definitions->FindNode("w")->event_definitions.at(0).timer;
+  const auto& expr =
+      *r.definitions->FindNode("w")->event_definitions.at(0).timer;
   EXPECT_FALSE(expr.literal);
   EXPECT_EQ(expr.source.dialect, bpmn::model::Dialect::kJuel);
 }

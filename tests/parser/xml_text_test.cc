@@ -1,5 +1,5 @@
-// The text layer: encoding detection, transcoding to UTF-8, refusal of invalid bytes with their
-// line, and offsets to line/column in characters.
+// The text layer: encoding detection, transcoding to UTF-8, refusal of invalid
+// bytes with their line, and offsets to line/column in characters.
 #include "parser/xml_text.h"
 
 #include <gtest/gtest.h>
@@ -14,7 +14,8 @@ TEST(XmlText, Utf8BomIsDropped) {
 }
 
 TEST(XmlText, InvalidUtf8NamesTheLine) {
-  auto r = DecodeToUtf8("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<a>\n<b>kl\xE4ren</b></a>");
+  auto r = DecodeToUtf8(
+      "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<a>\n<b>kl\xE4ren</b></a>");
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error().line, 3u);
   EXPECT_NE(r.error().message.find("UTF-8"), std::string::npos);
@@ -23,17 +24,22 @@ TEST(XmlText, InvalidUtf8NamesTheLine) {
 TEST(XmlText, OverlongAndSurrogateSequencesAreInvalid) {
   EXPECT_NE(bpmn::parser::FindInvalidUtf8("\xC0\xAF"), std::string::npos);
   EXPECT_NE(bpmn::parser::FindInvalidUtf8("\xED\xA0\x80"), std::string::npos);
-  EXPECT_EQ(bpmn::parser::FindInvalidUtf8("\xD0\x97\xE2\x82\xAC\xF0\x9F\x98\x80"), std::string::npos);
+  EXPECT_EQ(
+      bpmn::parser::FindInvalidUtf8("\xD0\x97\xE2\x82\xAC\xF0\x9F\x98\x80"),
+      std::string::npos);
 }
 
 TEST(XmlText, Windows1252MapsTypographicBytes) {
-  auto r = DecodeToUtf8("<?xml version=\"1.0\" encoding=\"windows-1252\"?><a>\x80 \x93x\x94</a>");
+  auto r = DecodeToUtf8(
+      "<?xml version=\"1.0\" encoding=\"windows-1252\"?><a>\x80 \x93x\x94</a>");
   ASSERT_TRUE(r);
-  EXPECT_NE(r->find("\xE2\x82\xAC \xE2\x80\x9Cx\xE2\x80\x9D"), std::string::npos);
+  EXPECT_NE(r->find("\xE2\x82\xAC \xE2\x80\x9Cx\xE2\x80\x9D"),
+            std::string::npos);
 }
 
 TEST(XmlText, Latin1IsTranscoded) {
-  auto r = DecodeToUtf8("<?xml version='1.0' encoding='ISO-8859-1'?><a>\xE4</a>");
+  auto r =
+      DecodeToUtf8("<?xml version='1.0' encoding='ISO-8859-1'?><a>\xE4</a>");
   ASSERT_TRUE(r);
   EXPECT_NE(r->find("\xC3\xA4"), std::string::npos);
 }

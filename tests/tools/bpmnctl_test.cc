@@ -1,10 +1,11 @@
-// bpmnctl as a user runs it: the real binary in a child process, its output and exit codes.
+// bpmnctl as a user runs it: the real binary in a child process, its output and
+// exit codes.
 #include <gtest/gtest.h>
+#include <sys/wait.h>
 
 #include <array>
 #include <cstdio>
 #include <string>
-#include <sys/wait.h>
 
 namespace {
 
@@ -19,7 +20,8 @@ Run Bpmnctl(const std::string& args) {
   Run run{-1, ""};
   if (!pipe) return run;
   std::array<char, 4096> buf;
-  while (std::size_t n = fread(buf.data(), 1, buf.size(), pipe)) run.out.append(buf.data(), n);
+  while (std::size_t n = fread(buf.data(), 1, buf.size(), pipe))
+    run.out.append(buf.data(), n);
   int status = pclose(pipe);
   run.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
   return run;
@@ -38,14 +40,18 @@ TEST(Bpmnctl, ValidateSamplesPasses) {
 TEST(Bpmnctl, ValidateReportsErrorsWithFileLineAndRule) {
   auto r = Bpmnctl("validate " + kMalformed + "/13-dangling-target-ref.bpmn");
   EXPECT_EQ(r.exit_code, 1) << r.out;
-  EXPECT_NE(r.out.find("13-dangling-target-ref.bpmn:"), std::string::npos) << r.out;
-  EXPECT_NE(r.out.find(": error dangling-reference ["), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("13-dangling-target-ref.bpmn:"), std::string::npos)
+      << r.out;
+  EXPECT_NE(r.out.find(": error dangling-reference ["), std::string::npos)
+      << r.out;
 }
 
 TEST(Bpmnctl, ValidateJsonIsMachineReadable) {
-  auto r = Bpmnctl("validate --json " + kMalformed + "/13-dangling-target-ref.bpmn");
+  auto r =
+      Bpmnctl("validate --json " + kMalformed + "/13-dangling-target-ref.bpmn");
   EXPECT_EQ(r.exit_code, 1);
-  EXPECT_NE(r.out.find("\"rule\": \"dangling-reference\""), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("\"rule\": \"dangling-reference\""), std::string::npos)
+      << r.out;
   EXPECT_NE(r.out.find("\"severity\": \"error\""), std::string::npos) << r.out;
 }
 

@@ -1,5 +1,5 @@
-// The verbs of bpmnctl, each registering itself on the CLI11 app and running when chosen.
-// Called from main.cc only; single-threaded.
+// The verbs of bpmnctl, each registering itself on the CLI11 app and running
+// when chosen. Called from main.cc only; single-threaded.
 #pragma once
 
 #include <CLI/CLI.hpp>
@@ -8,7 +8,8 @@ namespace bpmnctl {
 
 // Exit codes shared by every verb (README, "Exit codes").
 inline constexpr int kExitOk = 0;
-inline constexpr int kExitRefused = 1;  // errors found, or the operation was refused
+inline constexpr int kExitRefused =
+    1;  // errors found, or the operation was refused
 inline constexpr int kExitUsage = 2;
 inline constexpr int kExitInternal = 3;
 

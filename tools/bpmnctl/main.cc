@@ -1,12 +1,14 @@
-// bpmnctl: the command line of the BPMN engine. Parses arguments with CLI11, runs one verb, and
-// turns any escaped exception (a bug) into exit code 3. Single-threaded.
+// bpmnctl: the command line of the BPMN engine. Parses arguments with CLI11,
+// runs one verb, and turns any escaped exception (a bug) into exit code 3.
+// Single-threaded.
 #include <exception>
 #include <iostream>
 
 #include "bpmnctl/commands.h"
 
 int main(int argc, char** argv) {
-  CLI::App app{"bpmnctl: validate, explain and run BPMN 2.0 diagrams", "bpmnctl"};
+  CLI::App app{"bpmnctl: validate, explain and run BPMN 2.0 diagrams",
+               "bpmnctl"};
   app.set_version_flag("--version", std::string("bpmnctl ") + BPMN_VERSION);
   app.require_subcommand(1);
   int exit_code = bpmnctl::kExitOk;

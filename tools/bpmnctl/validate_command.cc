@@ -1,6 +1,6 @@
-// `bpmnctl validate FILE...`: reads and validates each diagram and prints every finding as
-// `FILE:LINE:COL: error|warning RULE [id] message`, or a JSON list with --json. Exit 0 without
-// errors, 1 with any error. Single-threaded.
+// `bpmnctl validate FILE...`: reads and validates each diagram and prints every
+// finding as `FILE:LINE:COL: error|warning RULE [id] message`, or a JSON list
+// with --json. Exit 0 without errors, 1 with any error. Single-threaded.
 #include <iostream>
 #include <nlohmann/json.hpp>
 
@@ -18,13 +18,18 @@ void AddValidateCommand(CLI::App& app, int& exit_code) {
     std::uint32_t max_depth = 512;
   };
   auto opts = std::make_shared<Options>();
-  CLI::App* cmd = app.add_subcommand("validate", "Check diagrams and report every problem");
-  cmd->add_option("files", opts->files, "BPMN files")->required()->check(CLI::ExistingFile);
+  CLI::App* cmd =
+      app.add_subcommand("validate", "Check diagrams and report every problem");
+  cmd->add_option("files", opts->files, "BPMN files")
+      ->required()
+      ->check(CLI::ExistingFile);
   cmd->add_flag("--json", opts->json, "Print a JSON array of findings");
   cmd->add_flag("--errors-only", opts->errors_only, "Leave out warnings");
-  cmd->add_option("--max-file-size", opts->max_file_size, "Largest file accepted, in bytes")
+  cmd->add_option("--max-file-size", opts->max_file_size,
+                  "Largest file accepted, in bytes")
       ->capture_default_str();
-  cmd->add_option("--max-depth", opts->max_depth, "Deepest element nesting accepted")
+  cmd->add_option("--max-depth", opts->max_depth,
+                  "Deepest element nesting accepted")
       ->capture_default_str();
   cmd->callback([opts, &exit_code] {
     bpmn::parser::ReadOptions read_options;
@@ -54,9 +59,11 @@ void AddValidateCommand(CLI::App& app, int& exit_code) {
     if (opts->json) {
       std::cout << findings.dump(2) << "\n";
     } else {
-      std::cout << opts->files.size() << (opts->files.size() == 1 ? " file" : " files") << ", "
-                << errors << (errors == 1 ? " error" : " errors") << ", " << warnings
-                << (warnings == 1 ? " warning" : " warnings") << "\n";
+      std::cout << opts->files.size()
+                << (opts->files.size() == 1 ? " file" : " files") << ", "
+                << errors << (errors == 1 ? " error" : " errors") << ", "
+                << warnings << (warnings == 1 ? " warning" : " warnings")
+                << "\n";
     }
     exit_code = errors > 0 ? kExitRefused : kExitOk;
   });

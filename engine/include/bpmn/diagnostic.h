@@ -1,6 +1,7 @@
-// A finding of the reader or the validator about one diagram: severity, rule name, element id,
-// position and message, printed as `FILE:LINE:COL: error|warning RULE [element-id] message`.
-// Plain value types; safe to copy between threads.
+// A finding of the reader or the validator about one diagram: severity, rule
+// name, element id, position and message, printed as `FILE:LINE:COL:
+// error|warning RULE [element-id] message`. Plain value types; safe to copy
+// between threads.
 #pragma once
 
 #include <cstdint>
@@ -20,7 +21,8 @@ struct Diagnostic {
   std::string message;
 };
 
-// `FILE:LINE:COL: error RULE [id] message` (the id part is left out when empty).
+// `FILE:LINE:COL: error RULE [id] message` (the id part is left out when
+// empty).
 std::string FormatDiagnostic(const std::string& file, const Diagnostic& d);
 
 bool HasErrors(const std::vector<Diagnostic>& diagnostics);

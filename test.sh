@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# Every test: install what is missing, build, run the GoogleTest suites through CTest, check the
+# formatting, run the suites again under AddressSanitizer + UndefinedBehaviorSanitizer, and fuzz
+# the reader briefly. FUZZ_SECONDS (default 60) sets how long; run with FUZZ_SECONDS=3600 by hand.
+set -euo pipefail
+cd "$(dirname "$0")"
+./setup.sh
+
+step() { printf '\n== %s\n' "$*"; }
+
+step "format (clang-format, Google style)"
+mapfile -t sources < <(git ls-files '*.cc' '*.h' 2>/dev/null || find engine tools tests -name '*.cc' -o -name '*.h')
+clang-format --dry-run --Werror "${sources[@]}"
+
+step "build and test (release)"
+cmake --build build -j2
+ctest --test-dir build --output-on-failure -j2
+
+step "build and test (ASan + UBSan)"
+if [ ! -f build-asan/build.ninja ]; then
+  cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DBPMN_SANITIZE=ON -DBPMN_BENCH=OFF
+fi
+cmake --build build-asan -j2
+ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
+  ctest --test-dir build-asan --output-on-failure -j2
+
+step "fuzz the reader for ${FUZZ_SECONDS:-60} s (libFuzzer, clang)"
+if [ ! -f build-fuzz/build.ninja ]; then
+  CC=clang CXX=clang++ cmake -S . -B build-fuzz -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+    -DBPMN_FUZZ=ON -DBPMN_BENCH=OFF
+fi
+cmake --build build-fuzz -j2 --target reader_fuzzer
+work=$(mktemp -d)
+cp bpmn-samples/*.bpmn tests/data/malformed/*.bpmn "$work"/
+./build-fuzz/tests/reader_fuzzer "$work" -max_total_time="${FUZZ_SECONDS:-60}" -max_len=65536 \
+  -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 2>&1 | tail -n 12
+rm -rf "$work"
+
+# The closing line CI reads (CTest printed its own above for each build).
+echo
+echo "all test stages passed"
