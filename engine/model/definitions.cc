@@ -5,6 +5,8 @@
 
 #include <cctype>
 
+#include "bpmn/utf8.h"
+
 namespace bpmn::model {
 
 std::shared_ptr<const Definitions> Definitions::Build(DefinitionsData data) {
@@ -126,24 +128,6 @@ char32_t LowerCodePoint(char32_t c) {
   if (c >= 0x410 && c <= 0x42F) return c + 32;  // А-Я
   if (c >= 0x400 && c <= 0x40F) return c + 80;  // Ѐ-Џ (Ё)
   return c;
-}
-
-void AppendUtf8(std::string& out, char32_t cp) {
-  if (cp < 0x80) {
-    out += static_cast<char>(cp);
-  } else if (cp < 0x800) {
-    out += static_cast<char>(0xC0 | (cp >> 6));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  } else if (cp < 0x10000) {
-    out += static_cast<char>(0xE0 | (cp >> 12));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  } else {
-    out += static_cast<char>(0xF0 | (cp >> 18));
-    out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  }
 }
 
 }  // namespace

@@ -8,6 +8,8 @@
 #include <array>
 #include <cctype>
 
+#include "bpmn/utf8.h"
+
 namespace bpmn::parser {
 namespace {
 
@@ -15,24 +17,6 @@ std::uint32_t LineOf(std::string_view text, std::size_t offset) {
   return 1 +
          static_cast<std::uint32_t>(std::count(
              text.begin(), text.begin() + std::min(offset, text.size()), '\n'));
-}
-
-void AppendUtf8(std::string& out, char32_t cp) {
-  if (cp < 0x80) {
-    out += static_cast<char>(cp);
-  } else if (cp < 0x800) {
-    out += static_cast<char>(0xC0 | (cp >> 6));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  } else if (cp < 0x10000) {
-    out += static_cast<char>(0xE0 | (cp >> 12));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  } else {
-    out += static_cast<char>(0xF0 | (cp >> 18));
-    out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  }
 }
 
 Result<std::string> FromUtf16(std::string_view bytes, bool big_endian) {
