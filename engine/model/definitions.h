@@ -99,6 +99,10 @@ struct DefinitionsData {
 class Definitions {
  public:
   static std::shared_ptr<const Definitions> Build(DefinitionsData data);
+  // The id index holds views into this object's own strings: never copied or
+  // moved.
+  Definitions(const Definitions&) = delete;
+  Definitions& operator=(const Definitions&) = delete;
 
   const std::string& id() const { return d_.id; }
   const std::string& name() const { return d_.name; }

@@ -119,6 +119,9 @@ class Reader {
 
   void NoteId(pugi::xml_node e);
   void NoteForeignAttributes(pugi::xml_node e, FlowNode* node);
+  // A non-BPMN element among BPMN content: counted as an unknown extension of
+  // its parent.
+  void NoteForeignElement(pugi::xml_node e);
   // Counts an extension the engine does not interpret; `carrier` is the BPMN
   // element it is on.
   void NoteUnknownExtension(std::string_view ns, std::string_view local,
@@ -185,6 +188,16 @@ void Reader::NoteId(pugi::xml_node e) {
   }
 }
 
+void Reader::NoteForeignElement(pugi::xml_node e) {
+  QName q = scope_.Element(e.name());
+  std::string_view qualified = e.name();
+  std::size_t colon = qualified.find(':');
+  NoteUnknownExtension(
+      q.ns, q.local,
+      colon == std::string_view::npos ? "" : qualified.substr(0, colon),
+      e.parent());
+}
+
 void Reader::NoteUnknownExtension(std::string_view ns, std::string_view local,
                                   std::string_view prefix,
                                   pugi::xml_node carrier) {
@@ -192,7 +205,8 @@ void Reader::NoteUnknownExtension(std::string_view ns, std::string_view local,
                     (prefix.empty() ? "" : ":") + std::string(local) + " (" +
                     std::string(ns.empty() ? "no namespace" : ns) + ")";
   auto& entry = unknown_extensions_[key];
-  if (entry.count++ == 0 && carrier) {
+  ++entry.count;
+  if (entry.position.line == 0 && carrier) {
     entry.element_id = Attr(carrier, "id");
     entry.position = PositionOf(carrier);
   }
@@ -256,7 +270,7 @@ void Reader::ReadDefinitionsChild(pugi::xml_node e, QName q) {
     return;
   }
   if (q.ns != kBpmnNs) {
-    NoteUnknownExtension(q.ns, q.local, {});
+    NoteForeignElement(e);
     return;
   }
   std::string_view l = q.local;
@@ -306,7 +320,7 @@ void Reader::ReadDefinitionsChild(pugi::xml_node e, QName q) {
 void Reader::ReadGeneric(pugi::xml_node e, std::string_view owner_id) {
   QName q = scope_.Element(e.name());
   if (q.ns != kBpmnNs) {
-    NoteUnknownExtension(q.ns, q.local, {});
+    NoteForeignElement(e);
     return;
   }
   if (q.local == "extensionElements") {
@@ -414,7 +428,7 @@ void Reader::ReadContainerChildren(pugi::xml_node parent, Container where,
     ScopeGuard g(scope_, c);
     QName q = scope_.Element(c.name());
     if (q.ns != kBpmnNs) {
-      NoteUnknownExtension(q.ns, q.local, {});
+      NoteForeignElement(c);
       continue;
     }
     if (auto kind = model::ElementKindFromTag(q.local)) {
@@ -574,7 +588,7 @@ void Reader::ReadNodeChild(pugi::xml_node c, QName q, FlowNode& node_ref,
                            Container where) {
   const std::uint32_t index = node_ref.index;
   if (q.ns != kBpmnNs) {
-    NoteUnknownExtension(q.ns, q.local, {});
+    NoteForeignElement(c);
     return;
   }
   std::string_view l = q.local;
@@ -675,7 +689,7 @@ void Reader::ReadEventDefinition(pugi::xml_node e, EventDefinitionKind kind,
     QName q = scope_.Element(c.name());
     auto& d = node.event_definitions.back();
     if (q.ns != kBpmnNs) {
-      NoteUnknownExtension(q.ns, q.local, {});
+      NoteForeignElement(c);
     } else if (q.local == "timeDate") {
       d.timer = ReadTimerValue(c, model::TimerKind::kDate, node, process);
     } else if (q.local == "timeDuration") {
@@ -745,7 +759,7 @@ void Reader::ReadLoop(pugi::xml_node e, QName q, FlowNode& node) {
     ScopeGuard g(scope_, c);
     QName cq = scope_.Element(c.name());
     if (cq.ns != kBpmnNs) {
-      NoteUnknownExtension(cq.ns, cq.local, {});
+      NoteForeignElement(c);
       continue;
     }
     std::string_view l = cq.local;
@@ -801,7 +815,7 @@ void Reader::ReadSequenceFlow(pugi::xml_node e, Container where) {
     } else if (q.ns == kBpmnNs) {
       ReadGeneric(c, f.id);
     } else {
-      NoteUnknownExtension(q.ns, q.local, {});
+      NoteForeignElement(c);
     }
   }
   data_.processes[where.process].flows.push_back(f.index);
@@ -927,7 +941,9 @@ void Reader::ReadDiagram(pugi::xml_node diagram) {
 
 void Reader::ResolveReferences() {
   std::unordered_map<std::string_view, std::uint32_t> node_by_id;
-  for (const auto& n : data_.nodes) node_by_id.emplace(n.id, n.index);
+  for (const auto& n : data_.nodes) {
+    if (!n.id.empty()) node_by_id.emplace(n.id, n.index);
+  }
   auto dangling = [&](const std::string& id, SourcePosition at,
                       const std::string& what, std::uint32_t process) {
     Report(Severity::kError, "dangling-reference", id, at, what, process);

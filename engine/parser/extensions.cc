@@ -144,9 +144,9 @@ bool ReadVendorAttribute(Vendor vendor, std::string_view local,
   } else if (local == "type" || local == "class" ||
              local == "delegateExpression" || local == "expression") {
     Job(node).implementation = std::string(local) + ":" + std::string(value);
-  } else if (local == "resultVariable") {
-    if (node.kind == ElementKind::kScriptTask)
-      Script(node).result_variable = value;
+  } else if (local == "resultVariable" &&
+             node.kind == ElementKind::kScriptTask) {
+    Script(node).result_variable = value;
   } else if (local == "calledElementBinding") {
     Call(node).binding = value;
   } else if (local == "calledElementVersion") {
@@ -155,7 +155,7 @@ bool ReadVendorAttribute(Vendor vendor, std::string_view local,
     node.loop.collection = MakeExpression(value);
   } else if (local == "elementVariable") {
     node.loop.element_variable = value;
-  } else if (local == "errorCodeVariable" || local == "errorMessageVariable") {
+  } else if (local == "errorCodeVariable") {
     if (!node.event_definitions.empty())
       node.event_definitions.back().error_code_variable = value;
   } else {

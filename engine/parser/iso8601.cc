@@ -44,7 +44,9 @@ class Cursor {
     std::size_t start = i_;
     whole = 0;
     while (!done() && std::isdigit(static_cast<unsigned char>(peek()))) {
-      if (whole > 100000000000LL) return false;  // far beyond any sane timer
+      // Eight digits per field keep every sum of fields far inside int64
+      // milliseconds.
+      if (whole > 99999999) return false;
       whole = whole * 10 + (s_[i_++] - '0');
     }
     if (i_ == start) return false;
@@ -184,6 +186,8 @@ Result<Duration> ParseIsoDuration(std::string_view text) {
     }
   }
   if (!any) return bad("no fields");
+  // The calendar arithmetic counts months in an int and years in a short.
+  if (d.years > 10000 || d.months > 120000) return bad("more than 10000 years");
   return d;
 }
 

@@ -178,8 +178,12 @@ Result<std::string> DecodeToUtf8(std::string_view bytes) {
 
 LineMap::LineMap(std::string_view utf8) : text_(utf8) {
   line_starts_.push_back(0);
+  // LF, CRLF and a lone CR each end a line, as XML's end-of-line handling says.
   for (std::size_t i = 0; i < utf8.size(); ++i) {
-    if (utf8[i] == '\n') line_starts_.push_back(i + 1);
+    if (utf8[i] == '\n' ||
+        (utf8[i] == '\r' && (i + 1 == utf8.size() || utf8[i + 1] != '\n'))) {
+      line_starts_.push_back(i + 1);
+    }
   }
 }
 

@@ -51,6 +51,15 @@ TEST(Iso8601, BadDurationsAreRefused) {
   }
 }
 
+TEST(Iso8601, HugeFieldsAreRefusedNotOverflowed) {
+  EXPECT_FALSE(ParseIsoDuration("P99999999999W"));
+  EXPECT_FALSE(ParseIsoDuration("P20000Y"));
+  EXPECT_FALSE(ParseTimer(TimerKind::kCycle, "R/P99999999999D"));
+  auto biggest = ParseIsoDuration("P99999999WT99999999H");
+  ASSERT_TRUE(biggest);
+  EXPECT_GT(biggest->FixedMilliseconds(), 0);
+}
+
 TEST(Iso8601, MonthsAddOnTheCalendar) {
   auto start = *ParseIsoDateTime("2026-01-31T10:00:00Z");
   EXPECT_EQ(bpmn::model::FormatTimePoint(ParseIsoDuration("P1M")->AddTo(start)),

@@ -67,4 +67,11 @@ TEST(XmlText, ColumnsCountCharactersNotBytes) {
   EXPECT_EQ(lines.At(0).column, 1u);
 }
 
+TEST(XmlText, LoneCarriageReturnsEndLines) {
+  std::string text = "a\rb\r\nc\n<x/>";
+  LineMap lines(text);
+  EXPECT_EQ(lines.At(text.find('<')).line, 4u);
+  EXPECT_EQ(lines.At(text.find('b')).line, 2u);
+}
+
 }  // namespace
