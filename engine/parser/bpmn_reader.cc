@@ -15,6 +15,7 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include "expr/expression.h"
 #include "model/validate.h"
 #include "parser/extensions.h"
 #include "parser/iso8601.h"
@@ -154,6 +155,11 @@ class Reader {
   void CheckDateExpression(const model::Expression& expr, const FlowNode& node,
                            const char* what);
   void ResolveReferences();
+  // Compiles every FEEL and JUEL expression of the diagram; each that does not parse is an
+  // `expression` error on its element.
+  void CompileExpressions();
+  void Compile(model::Expression& e, const std::string& element_id, SourcePosition at,
+               std::uint32_t process, const char* what);
 
   std::string_view text_;
   const LineMap& lines_;
@@ -261,7 +267,71 @@ bool Reader::Read(pugi::xml_node root) {
     ReadDefinitionsChild(c, scope_.Element(c.name()));
   }
   ResolveReferences();
+  CompileExpressions();
   return true;
+}
+
+void Reader::Compile(model::Expression& e, const std::string& element_id, SourcePosition at,
+                     std::uint32_t process, const char* what) {
+  if (e.dialect != model::Dialect::kFeel && e.dialect != model::Dialect::kJuel) return;
+  auto compiled = e.dialect == model::Dialect::kFeel && !e.text.empty() && e.text[0] != '='
+                      ? expr::Expression::Compile(e.text, expr::Dialect::kFeel)
+                      : expr::Expression::Compile(e.text);
+  if (!compiled) {
+    const std::string& message = compiled.error().message;
+    if (message.find(expr::kHostAccess) != std::string::npos) {
+      // Written for an engine that hands expressions to its host language (Java, JavaScript):
+      // not a typo, a language this engine does not run, like a Groovy script.
+      Report(Severity::kWarning, "expression-host-access", element_id, at,
+             std::string("the ") + what + " calls into the host, which this engine never does; "
+             "reaching it raises an incident (" + message + ")",
+             process);
+    } else {
+      Report(Severity::kError, "expression", element_id, at,
+             std::string("the ") + what + " does not parse: " + message, process);
+    }
+    return;
+  }
+  e.compiled = std::make_shared<const expr::Expression>(std::move(*compiled));
+}
+
+void Reader::CompileExpressions() {
+  for (auto& f : data_.flows) Compile(f.condition, f.id, f.position, f.process, "condition");
+  for (auto& m : data_.messages) {
+    model::Expression key = model::MakeExpression(m.correlation_key);
+    Compile(key, m.id, m.position, kDocumentLevel, "correlation key");
+  }
+  for (auto& n : data_.nodes) {
+    auto c = [&](model::Expression& e, const char* what) {
+      Compile(e, n.id, n.position, n.process, what);
+    };
+    for (auto& d : n.event_definitions) {
+      c(d.condition, "event condition");
+      c(d.correlation_key, "correlation key");
+      if (d.timer && !d.timer->literal) c(d.timer->source, "timer value");
+    }
+    if (n.user_task) {
+      c(n.user_task->assignee, "assignee");
+      c(n.user_task->due_date, "due date");
+      c(n.user_task->follow_up_date, "follow-up date");
+      c(n.user_task->priority, "priority");
+    }
+    if (n.job) c(n.job->retries, "job retries");
+    if (n.script) c(n.script->script, "script");
+    if (n.call) {
+      c(n.call->called_element, "called element");
+      for (auto& m : n.call->in) c(m.source, "input mapping");
+      for (auto& m : n.call->out) c(m.source, "output mapping");
+    }
+    for (auto& m : n.inputs) c(m.source, "input mapping");
+    for (auto& m : n.outputs) c(m.source, "output mapping");
+    c(n.loop.cardinality, "loop cardinality");
+    c(n.loop.collection, "loop collection");
+    c(n.loop.output_element, "loop output element");
+    c(n.loop.completion_condition, "completion condition");
+    c(n.loop.loop_condition, "loop condition");
+    c(n.completion_condition, "completion condition");
+  }
 }
 
 void Reader::ReadDefinitionsChild(pugi::xml_node e, QName q) {

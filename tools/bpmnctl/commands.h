@@ -16,5 +16,6 @@ inline constexpr int kExitInternal = 3;
 // Each Add* returns a pointer to the verb's result, filled when the verb ran.
 void AddValidateCommand(CLI::App& app, int& exit_code);
 void AddExplainCommand(CLI::App& app, int& exit_code);
+void AddEvalCommand(CLI::App& app, int& exit_code);
 
 }  // namespace bpmnctl

@@ -14,6 +14,7 @@ int main(int argc, char** argv) {
   int exit_code = bpmnctl::kExitOk;
   bpmnctl::AddValidateCommand(app, exit_code);
   bpmnctl::AddExplainCommand(app, exit_code);
+  bpmnctl::AddEvalCommand(app, exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
