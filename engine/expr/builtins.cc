@@ -1,6 +1,7 @@
-// FEEL's built-in functions (builtins.h), one small function each, in one table. Arguments of the
-// wrong type give null, as FEEL prescribes. Regular expressions use RE2: linear time, so a pattern
-// from a diagram cannot stall the engine.
+// FEEL's built-in functions (builtins.h), one small function each, in one
+// table. Arguments of the wrong type give null, as FEEL prescribes. Regular
+// expressions use RE2: linear time, so a pattern from a diagram cannot stall
+// the engine.
 #include "expr/builtins.h"
 
 #include <date/date.h>
@@ -26,7 +27,10 @@ std::u32string Decode(const std::string& s) {
   out.reserve(s.size());
   for (std::size_t i = 0; i < s.size();) {
     auto c = static_cast<unsigned char>(s[i]);
-    std::size_t len = c < 0x80 ? 1 : (c & 0xE0) == 0xC0 ? 2 : (c & 0xF0) == 0xE0 ? 3 : 4;
+    std::size_t len = c < 0x80             ? 1
+                      : (c & 0xE0) == 0xC0 ? 2
+                      : (c & 0xF0) == 0xE0 ? 3
+                                           : 4;
     if (i + len > s.size()) len = s.size() - i;
     char32_t cp = len == 1 ? c : c & (0x7F >> len);
     for (std::size_t k = 1; k < len; ++k) cp = (cp << 6) | (s[i + k] & 0x3F);
@@ -43,7 +47,8 @@ std::string Encode(const std::u32string& s) {
   return out;
 }
 
-// Case mapping for the alphabets of our users: ASCII, Latin-1, Cyrillic (with Ё).
+// Case mapping for the alphabets of our users: ASCII, Latin-1, Cyrillic (with
+// Ё).
 char32_t Upper(char32_t c) {
   if (c >= 'a' && c <= 'z') return c - 32;
   if (c >= 0xE0 && c <= 0xFE && c != 0xF7) return c - 32;
@@ -75,10 +80,14 @@ std::optional<RE2::Options> RegexOptions(const Args& a, std::size_t flags_at) {
   if (a.size() > flags_at) {
     if (!Str(a[flags_at])) return std::nullopt;
     for (char f : a[flags_at].string()) {
-      if (f == 'i') o.set_case_sensitive(false);
-      else if (f == 's') o.set_dot_nl(true);
-      else if (f == 'm') o.set_never_nl(false), o.set_posix_syntax(false);
-      else if (f != 'x') return std::nullopt;
+      if (f == 'i')
+        o.set_case_sensitive(false);
+      else if (f == 's')
+        o.set_dot_nl(true);
+      else if (f == 'm')
+        o.set_never_nl(false), o.set_posix_syntax(false);
+      else if (f != 'x')
+        return std::nullopt;
     }
   }
   return o;
@@ -125,7 +134,8 @@ Value Substring(const Args& a, Evaluator& ev) {
     if (!l || *l < 0) return {};
     len = std::min(len, *l);
   }
-  return Result(ev, Encode(s.substr(static_cast<std::size_t>(from), static_cast<std::size_t>(len))));
+  return Result(ev, Encode(s.substr(static_cast<std::size_t>(from),
+                                    static_cast<std::size_t>(len))));
 }
 Value SubstringBefore(const Args& a, Evaluator&) {
   if (!Str(a[0]) || !Str(a[1])) return {};
@@ -136,7 +146,9 @@ Value SubstringAfter(const Args& a, Evaluator&) {
   if (!Str(a[0]) || !Str(a[1])) return {};
   if (a[1].string().empty()) return a[0];
   auto at = a[0].string().find(a[1].string());
-  return at == std::string::npos ? std::string() : a[0].string().substr(at + a[1].string().size());
+  return at == std::string::npos
+             ? std::string()
+             : a[0].string().substr(at + a[1].string().size());
 }
 Value Contains(const Args& a, Evaluator&) {
   if (!Str(a[0]) || !Str(a[1])) return {};
@@ -149,14 +161,16 @@ Value StartsWith(const Args& a, Evaluator&) {
 Value EndsWith(const Args& a, Evaluator&) {
   if (!Str(a[0]) || !Str(a[1])) return {};
   const auto &s = a[0].string(), &e = a[1].string();
-  return s.size() >= e.size() && s.compare(s.size() - e.size(), e.size(), e) == 0;
+  return s.size() >= e.size() &&
+         s.compare(s.size() - e.size(), e.size(), e) == 0;
 }
 Value Matches(const Args& a, Evaluator& ev) {
   auto o = RegexOptions(a, 2);
   if (!Str(a[0]) || !Str(a[1]) || !o) return {};
   RE2 re(a[1].string(), *o);
   if (!re.ok()) {
-    ev.Fail("invalid regular expression '" + a[1].string() + "': " + re.error());
+    ev.Fail("invalid regular expression '" + a[1].string() +
+            "': " + re.error());
     return {};
   }
   return RE2::PartialMatch(a[0].string(), re);
@@ -166,14 +180,17 @@ Value Replace(const Args& a, Evaluator& ev) {
   if (!Str(a[0]) || !Str(a[1]) || !Str(a[2]) || !o) return {};
   RE2 re(a[1].string(), *o);
   if (!re.ok()) {
-    ev.Fail("invalid regular expression '" + a[1].string() + "': " + re.error());
+    ev.Fail("invalid regular expression '" + a[1].string() +
+            "': " + re.error());
     return {};
   }
-  // XPath writes groups as $1; RE2 as \1, and a literal backslash must be doubled for RE2.
+  // XPath writes groups as $1; RE2 as \1, and a literal backslash must be
+  // doubled for RE2.
   std::string rewrite;
   const std::string& r = a[2].string();
   for (std::size_t i = 0; i < r.size(); ++i) {
-    if (r[i] == '$' && i + 1 < r.size() && std::isdigit(static_cast<unsigned char>(r[i + 1]))) {
+    if (r[i] == '$' && i + 1 < r.size() &&
+        std::isdigit(static_cast<unsigned char>(r[i + 1]))) {
       rewrite += '\\';
     } else if (r[i] == '\\') {
       rewrite += "\\\\";
@@ -197,10 +214,13 @@ Value Split(const Args& a, Evaluator& ev) {
   List out;
   re2::StringPiece rest(a[0].string());
   re2::StringPiece match;
-  while (!rest.empty() && re.Match(rest, 0, rest.size(), RE2::UNANCHORED, &match, 1)) {
+  while (!rest.empty() &&
+         re.Match(rest, 0, rest.size(), RE2::UNANCHORED, &match, 1)) {
     if (match.empty()) break;
-    out.emplace_back(std::string(rest.data(), static_cast<std::size_t>(match.data() - rest.data())));
-    rest.remove_prefix(static_cast<std::size_t>(match.data() - rest.data()) + match.size());
+    out.emplace_back(std::string(
+        rest.data(), static_cast<std::size_t>(match.data() - rest.data())));
+    rest.remove_prefix(static_cast<std::size_t>(match.data() - rest.data()) +
+                       match.size());
   }
   out.emplace_back(std::string(rest));
   return ResultList(ev, std::move(out));
@@ -237,7 +257,8 @@ Value ToNumber(const Args& a, Evaluator&) {
       if (a[1].string().find(c) == std::string::npos) cleaned += c;
     s = cleaned;
   }
-  if (a.size() > 2 && Str(a[2])) std::replace(s.begin(), s.end(), a[2].string()[0], '.');
+  if (a.size() > 2 && Str(a[2]))
+    std::replace(s.begin(), s.end(), a[2].string()[0], '.');
   auto d = Decimal::Parse(s);
   return d ? Value(*d) : Value();
 }
@@ -248,8 +269,10 @@ Value Not(const Args& a, Evaluator&) {
 
 // ---------------------------------------------------------------- number
 Value Abs(const Args& a, Evaluator&) {
-  if (Num(a[0])) return a[0].number().IsNegative() ? -a[0].number() : a[0].number();
-  if (a[0].type() == T::kDaysTimeDuration) return DaysTimeDuration{std::abs(a[0].days_time().ms)};
+  if (Num(a[0]))
+    return a[0].number().IsNegative() ? -a[0].number() : a[0].number();
+  if (a[0].type() == T::kDaysTimeDuration)
+    return DaysTimeDuration{std::abs(a[0].days_time().ms)};
   if (a[0].type() == T::kYearsMonthsDuration)
     return YearsMonthsDuration{std::abs(a[0].years_months().months)};
   return {};
@@ -266,15 +289,21 @@ Value RoundWith(const Args& a, Decimal::Rounding mode, bool scale_required) {
   }
   return a[0].number().Round(scale, mode);
 }
-Value Floor(const Args& a, Evaluator&) { return RoundWith(a, Decimal::Rounding::kFloor, false); }
+Value Floor(const Args& a, Evaluator&) {
+  return RoundWith(a, Decimal::Rounding::kFloor, false);
+}
 Value Ceiling(const Args& a, Evaluator&) {
   return RoundWith(a, Decimal::Rounding::kCeiling, false);
 }
 Value DecimalFn(const Args& a, Evaluator&) {
   return RoundWith(a, Decimal::Rounding::kHalfEven, true);
 }
-Value RoundUp(const Args& a, Evaluator&) { return RoundWith(a, Decimal::Rounding::kUp, true); }
-Value RoundDown(const Args& a, Evaluator&) { return RoundWith(a, Decimal::Rounding::kDown, true); }
+Value RoundUp(const Args& a, Evaluator&) {
+  return RoundWith(a, Decimal::Rounding::kUp, true);
+}
+Value RoundDown(const Args& a, Evaluator&) {
+  return RoundWith(a, Decimal::Rounding::kDown, true);
+}
 Value RoundHalfUp(const Args& a, Evaluator&) {
   return RoundWith(a, Decimal::Rounding::kHalfUp, true);
 }
@@ -413,8 +442,9 @@ Value Sort(const Args& a, Evaluator& ev) {
   if (a.size() > 1) {
     if (a[1].type() != T::kFunction) return {};
     const Function& precedes = a[1].function();
-    // A stable insertion sort: the user's function may not be a strict order, and lists in
-    // diagrams are short; each comparison is charged against the step budget.
+    // A stable insertion sort: the user's function may not be a strict order,
+    // and lists in diagrams are short; each comparison is charged against the
+    // step budget.
     for (std::size_t i = 1; i < out.size(); ++i) {
       std::size_t j = i;
       while (j > 0) {
@@ -440,7 +470,8 @@ Value IndexOf(const Args& a, Evaluator& ev) {
   List out;
   const List& l = a[0].list();
   for (std::size_t i = 0; i < l.size(); ++i)
-    if (Equal(l[i], a[1]).value_or(false)) out.emplace_back(static_cast<std::int64_t>(i + 1));
+    if (Equal(l[i], a[1]).value_or(false))
+      out.emplace_back(static_cast<std::int64_t>(i + 1));
   return ResultList(ev, std::move(out));
 }
 Value Reverse(const Args& a, Evaluator& ev) {
@@ -449,7 +480,8 @@ Value Reverse(const Args& a, Evaluator& ev) {
   return ResultList(ev, std::move(out));
 }
 // 1-based position, negative from the end; nothing when out of range.
-std::optional<std::size_t> Position(const List& l, const Value& p, bool allow_end) {
+std::optional<std::size_t> Position(const List& l, const Value& p,
+                                    bool allow_end) {
   auto i = Int(p);
   auto size = static_cast<std::int64_t>(l.size());
   if (!i || *i == 0) return std::nullopt;
@@ -468,8 +500,9 @@ Value Sublist(const Args& a, Evaluator& ev) {
     if (!n || *n < 0) return {};
     len = std::min<std::size_t>(len, static_cast<std::size_t>(*n));
   }
-  return ResultList(ev, List(l.begin() + static_cast<std::ptrdiff_t>(*from),
-                             l.begin() + static_cast<std::ptrdiff_t>(*from + len)));
+  return ResultList(ev,
+                    List(l.begin() + static_cast<std::ptrdiff_t>(*from),
+                         l.begin() + static_cast<std::ptrdiff_t>(*from + len)));
 }
 Value InsertBefore(const Args& a, Evaluator& ev) {
   if (!Lst(a[0])) return {};
@@ -497,7 +530,8 @@ Value GetValue(const Args& a, Evaluator&) {
 Value GetEntries(const Args& a, Evaluator& ev) {
   if (a[0].type() != T::kContext) return {};
   List out;
-  for (const auto& [k, v] : a[0].context()) out.emplace_back(Context{{"key", k}, {"value", v}});
+  for (const auto& [k, v] : a[0].context())
+    out.emplace_back(Context{{"key", k}, {"value", v}});
   return ResultList(ev, std::move(out));
 }
 Value ContextPut(const Args& a, Evaluator& ev) {
@@ -513,7 +547,9 @@ Value ContextPut(const Args& a, Evaluator& ev) {
   if (!replaced) out.emplace_back(a[1].string(), a[2]);
   return Result(ev, Value(std::move(out)));
 }
-Value GetOrElse(const Args& a, Evaluator&) { return a[0].is_null() ? a[1] : a[0]; }
+Value GetOrElse(const Args& a, Evaluator&) {
+  return a[0].is_null() ? a[1] : a[0];
+}
 
 // ---------------------------------------------------------------- temporal
 Value DateFn(const Args& a, Evaluator&) {
@@ -521,8 +557,9 @@ Value DateFn(const Args& a, Evaluator&) {
     auto y = Int(a[0]), m = Int(a[1]), d = Int(a[2]);
     if (!y || !m || !d) return {};
     char buf[32];
-    std::snprintf(buf, sizeof buf, "%04lld-%02lld-%02lld", static_cast<long long>(*y),
-                  static_cast<long long>(*m), static_cast<long long>(*d));
+    std::snprintf(buf, sizeof buf, "%04lld-%02lld-%02lld",
+                  static_cast<long long>(*y), static_cast<long long>(*m),
+                  static_cast<long long>(*d));
     auto date = temporal::ParseDate(buf);
     return date ? Value(*date) : Value();
   }
@@ -536,11 +573,13 @@ Value DateFn(const Args& a, Evaluator&) {
 Value TimeFn(const Args& a, Evaluator&) {
   if (a.size() >= 3) {
     auto h = Int(a[0]), m = Int(a[1]);
-    if (!h || !m || !Num(a[2]) || *h < 0 || *h > 23 || *m < 0 || *m > 59) return {};
+    if (!h || !m || !Num(a[2]) || *h < 0 || *h > 23 || *m < 0 || *m > 59)
+      return {};
     Decimal sec = a[2].number();
     if (sec.IsNegative() || !(sec < Decimal(60))) return {};
     Time t;
-    auto ms = (sec * Decimal(1000)).Round(0, Decimal::Rounding::kDown).ToInt64();
+    auto ms =
+        (sec * Decimal(1000)).Round(0, Decimal::Rounding::kDown).ToInt64();
     t.ms = (*h * 60 + *m) * 60000 + ms.value_or(0);
     if (a.size() == 4) {
       if (a[3].type() != T::kDaysTimeDuration) return {};
@@ -558,7 +597,8 @@ Value TimeFn(const Args& a, Evaluator&) {
 Value DateAndTime(const Args& a, Evaluator&) {
   if (a.size() == 2) {
     if (a[1].type() != T::kTime) return {};
-    if (a[0].type() == T::kDate) return temporal::Combine(a[0].date(), a[1].time());
+    if (a[0].type() == T::kDate)
+      return temporal::Combine(a[0].date(), a[1].time());
     if (a[0].type() == T::kDateTime)
       return temporal::Combine(temporal::DateOf(a[0].date_time()), a[1].time());
     return {};
@@ -570,7 +610,9 @@ Value DateAndTime(const Args& a, Evaluator&) {
   return t ? Value(*t) : Value();
 }
 Value DurationFn(const Args& a, Evaluator&) {
-  if (a[0].type() == T::kDaysTimeDuration || a[0].type() == T::kYearsMonthsDuration) return a[0];
+  if (a[0].type() == T::kDaysTimeDuration ||
+      a[0].type() == T::kYearsMonthsDuration)
+    return a[0];
   if (!Str(a[0])) return {};
   return temporal::ParseDuration(a[0].string());
 }
@@ -587,15 +629,17 @@ Value YearsAndMonthsDuration(const Args& a, Evaluator&) {
     return date::year_month_day{date::sys_days{date::days{d.days}}};
   };
   auto f = ymd(*from), t = ymd(*to);
-  std::int64_t months = (static_cast<int>(t.year()) - static_cast<int>(f.year())) * 12 +
-                        (static_cast<int>(static_cast<unsigned>(t.month())) -
-                         static_cast<int>(static_cast<unsigned>(f.month())));
+  std::int64_t months =
+      (static_cast<int>(t.year()) - static_cast<int>(f.year())) * 12 +
+      (static_cast<int>(static_cast<unsigned>(t.month())) -
+       static_cast<int>(static_cast<unsigned>(f.month())));
   if (months > 0 && t.day() < f.day()) --months;
   if (months < 0 && t.day() > f.day()) ++months;
   return YearsMonthsDuration{months};
 }
 Value Now(const Args&, Evaluator& ev) {
-  auto t = temporal::InZone(ev.options().zone, ev.options().now.time_since_epoch().count());
+  auto t = temporal::InZone(ev.options().zone,
+                            ev.options().now.time_since_epoch().count());
   if (!t) return {};
   if (ev.options().zone == "UTC") t->zone.clear();  // prints as ...Z
   return *t;
@@ -605,8 +649,9 @@ Value Today(const Args& a, Evaluator& ev) {
   return n.is_null() ? Value() : Value(temporal::DateOf(n.date_time()));
 }
 Value DayOfWeek(const Args& a, Evaluator&) {
-  static const std::array<const char*, 7> kNames = {"Monday", "Tuesday", "Wednesday", "Thursday",
-                                                    "Friday", "Saturday", "Sunday"};
+  static const std::array<const char*, 7> kNames = {
+      "Monday", "Tuesday",  "Wednesday", "Thursday",
+      "Friday", "Saturday", "Sunday"};
   Value w = temporal::Property(a[0], "weekday");
   auto i = Int(w);
   if (!i) return {};

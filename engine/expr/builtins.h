@@ -1,6 +1,6 @@
-// The built-in functions of FEEL (string, number, list, context, conversion, temporal), looked up
-// by name at parse time and called by the evaluator. Internal to the expression module;
-// stateless; thread-safe.
+// The built-in functions of FEEL (string, number, list, context, conversion,
+// temporal), looked up by name at parse time and called by the evaluator.
+// Internal to the expression module; stateless; thread-safe.
 #pragma once
 
 #include <string_view>

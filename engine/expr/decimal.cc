@@ -1,5 +1,6 @@
-// Decimal over Boost.Multiprecision cpp_dec_float<34> (decimal.h). The Boost number lives in the
-// object's own storage; every operation converts through these two helpers. Pure; thread-safe.
+// Decimal over Boost.Multiprecision cpp_dec_float<34> (decimal.h). The Boost
+// number lives in the object's own storage; every operation converts through
+// these two helpers. Pure; thread-safe.
 #include "expr/decimal.h"
 
 #include <boost/multiprecision/cpp_dec_float.hpp>
@@ -14,7 +15,9 @@ using Number = mp::number<mp::cpp_dec_float<34>, mp::et_off>;
 static_assert(sizeof(Number) <= 48, "Decimal storage too small");
 static_assert(alignof(Number) <= 8, "Decimal storage misaligned");
 
-Number& N(unsigned char* s) { return *std::launder(reinterpret_cast<Number*>(s)); }
+Number& N(unsigned char* s) {
+  return *std::launder(reinterpret_cast<Number*>(s));
+}
 const Number& N(const unsigned char* s) {
   return *std::launder(reinterpret_cast<const Number*>(s));
 }
@@ -35,7 +38,9 @@ Decimal Make(const Number& n) {
 
 Decimal::Decimal() { new (storage_) Number(0); }
 Decimal::Decimal(std::int64_t value) { new (storage_) Number(value); }
-Decimal::Decimal(const Decimal& other) { new (storage_) Number(N(other.storage_)); }
+Decimal::Decimal(const Decimal& other) {
+  new (storage_) Number(N(other.storage_));
+}
 Decimal& Decimal::operator=(const Decimal& other) {
   N(storage_) = N(other.storage_);
   return *this;
@@ -47,17 +52,20 @@ std::optional<Decimal> Decimal::Parse(std::string_view text) {
   std::size_t i = 0;
   if (i < text.size() && (text[i] == '-' || text[i] == '+')) ++i;
   std::size_t digits = 0;
-  while (i < text.size() && std::isdigit(static_cast<unsigned char>(text[i]))) ++i, ++digits;
+  while (i < text.size() && std::isdigit(static_cast<unsigned char>(text[i])))
+    ++i, ++digits;
   if (i < text.size() && text[i] == '.') {
     ++i;
-    while (i < text.size() && std::isdigit(static_cast<unsigned char>(text[i]))) ++i, ++digits;
+    while (i < text.size() && std::isdigit(static_cast<unsigned char>(text[i])))
+      ++i, ++digits;
   }
   if (digits == 0) return std::nullopt;
   if (i < text.size() && (text[i] == 'e' || text[i] == 'E')) {
     ++i;
     if (i < text.size() && (text[i] == '-' || text[i] == '+')) ++i;
     std::size_t exp_digits = 0;
-    while (i < text.size() && std::isdigit(static_cast<unsigned char>(text[i]))) ++i, ++exp_digits;
+    while (i < text.size() && std::isdigit(static_cast<unsigned char>(text[i])))
+      ++i, ++exp_digits;
     if (exp_digits == 0 || exp_digits > 6) return std::nullopt;
   }
   if (i != text.size() || text.size() > 200) return std::nullopt;
@@ -70,9 +78,12 @@ std::optional<Decimal> Decimal::Parse(std::string_view text) {
 
 std::string Decimal::ToString() const {
   const Number& n = N(storage_);
+  if (!mp::isfinite(n)) return "null";  // Values never hold these (value.h)
   if (n.is_zero()) return "0";
-  // Scientific text with all 34 digits, then placed by hand: no exponent in ordinary ranges.
-  std::string sci = n.str(33, std::ios_base::scientific);  // 34 significant digits
+  // Scientific text with all 34 digits, then placed by hand: no exponent in
+  // ordinary ranges.
+  std::string sci =
+      n.str(33, std::ios_base::scientific);  // 34 significant digits
   bool negative = sci[0] == '-';
   std::size_t start = negative ? 1 : 0;
   std::size_t e = sci.find('e');
@@ -95,19 +106,21 @@ std::string Decimal::ToString() const {
       out = digits.substr(0, int_len) + "." + digits.substr(int_len);
     }
   } else {
-    out = "0." + std::string(static_cast<std::size_t>(-exponent - 1), '0') + digits;
+    out = "0." + std::string(static_cast<std::size_t>(-exponent - 1), '0') +
+          digits;
   }
   return negative ? "-" + out : out;
 }
 
 std::optional<std::int64_t> Decimal::ToInt64() const {
   const Number& n = N(storage_);
-  if (!IsInteger()) return std::nullopt;
+  if (!IsFinite() || !IsInteger()) return std::nullopt;
   if (n > Number(INT64_MAX) || n < Number(INT64_MIN)) return std::nullopt;
   return n.convert_to<std::int64_t>();
 }
 
 double Decimal::ToDouble() const { return N(storage_).convert_to<double>(); }
+bool Decimal::IsFinite() const { return mp::isfinite(N(storage_)); }
 bool Decimal::IsZero() const { return N(storage_).is_zero(); }
 bool Decimal::IsNegative() const { return N(storage_).sign() < 0; }
 bool Decimal::IsInteger() const {
@@ -126,7 +139,8 @@ Decimal operator*(const Decimal& a, const Decimal& b) {
   return Make(N(a.storage_) * N(b.storage_));
 }
 Decimal operator/(const Decimal& a, const Decimal& b) {
-  // Rounded to 34 significant digits, as decimal128 does, so that 1 / 3 * 3 is not 1.
+  // Rounded to 34 significant digits, as decimal128 does, so that 1 / 3 * 3 is
+  // not 1.
   Number q = N(a.storage_) / N(b.storage_);
   return Make(Number(q.str(33, std::ios_base::scientific)));
 }
@@ -145,11 +159,18 @@ Decimal Decimal::Round(std::int64_t scale, Rounding mode) const {
   Number half("0.5");
   Number result;
   switch (mode) {
-    case Rounding::kFloor: result = whole; break;
-    case Rounding::kCeiling: result = fraction.is_zero() ? whole : whole + 1; break;
-    case Rounding::kDown: result = mp::trunc(scaled); break;
+    case Rounding::kFloor:
+      result = whole;
+      break;
+    case Rounding::kCeiling:
+      result = fraction.is_zero() ? whole : whole + 1;
+      break;
+    case Rounding::kDown:
+      result = mp::trunc(scaled);
+      break;
     case Rounding::kUp:
-      result = fraction.is_zero() ? scaled : (scaled.sign() < 0 ? whole : whole + 1);
+      result =
+          fraction.is_zero() ? scaled : (scaled.sign() < 0 ? whole : whole + 1);
       break;
     case Rounding::kHalfUp:  // ties away from zero
       if (fraction == half) {

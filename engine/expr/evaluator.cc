@@ -1,6 +1,7 @@
-// The evaluator (evaluator.h). FEEL's rule throughout: an operation on values it is not defined
-// for gives null, not an error. JUEL's rules where they differ: unknown names and impossible
-// coercions are errors, null counts as false in logic and as 0 in arithmetic, lists index from 0.
+// The evaluator (evaluator.h). FEEL's rule throughout: an operation on values
+// it is not defined for gives null, not an error. JUEL's rules where they
+// differ: unknown names and impossible coercions are errors, null counts as
+// false in logic and as 0 in arithmetic, lists index from 0.
 #include "expr/evaluator.h"
 
 #include <algorithm>
@@ -28,7 +29,8 @@ class LocalScope {
   std::size_t mark_;
 };
 
-// Items of a `for`/`some`/`every` collection: a list, or the whole numbers of a range.
+// Items of a `for`/`some`/`every` collection: a list, or the whole numbers of a
+// range.
 bool Items(const Value& v, Evaluator& ev, List& out) {
   if (v.type() == T::kList) {
     out = v.list();
@@ -71,8 +73,8 @@ void Evaluator::Fail(std::string message) {
 bool Evaluator::ChargeSteps(std::uint64_t steps) {
   steps_ += steps;
   if (steps_ > options_.step_budget) {
-    Fail("the evaluation needed more than " + std::to_string(options_.step_budget) +
-         " steps and was stopped");
+    Fail("the evaluation needed more than " +
+         std::to_string(options_.step_budget) + " steps and was stopped");
     return false;
   }
   return true;
@@ -82,8 +84,8 @@ bool Evaluator::ChargeValue(const Value& v) {
   bytes_ += sizeof(Value);
   if (v.type() == T::kString) bytes_ += v.string().size();
   if (bytes_ > options_.memory_budget) {
-    Fail("the evaluation needed more than " + std::to_string(options_.memory_budget >> 20) +
-         " MiB and was stopped");
+    Fail("the evaluation needed more than " +
+         std::to_string(options_.memory_budget >> 20) + " MiB and was stopped");
     return false;
   }
   return true;
@@ -105,10 +107,14 @@ const Value* Evaluator::Lookup(std::string_view name) const {
 Value Evaluator::Eval(const Node& n) {
   if (failed() || !ChargeSteps(1)) return {};
   switch (n.op) {
-    case Op::kLiteral: return n.literal;
-    case Op::kName: return EvalName(n);
-    case Op::kPath: return EvalPath(n);
-    case Op::kIndex: return EvalIndex(n);
+    case Op::kLiteral:
+      return n.literal;
+    case Op::kName:
+      return EvalName(n);
+    case Op::kPath:
+      return EvalPath(n);
+    case Op::kIndex:
+      return EvalIndex(n);
     case Op::kCall: {
       std::vector<Value> args;
       args.reserve(n.kids.size());
@@ -116,7 +122,8 @@ Value Evaluator::Eval(const Node& n) {
       if (failed()) return {};
       return BuiltinAt(n.builtin).fn(args, *this);
     }
-    case Op::kMethod: return EvalMethod(n);
+    case Op::kMethod:
+      return EvalMethod(n);
     case Op::kNegate: {
       Value v = Eval(*n.kids[0]);
       if (n.dialect == Dialect::kJuel) {
@@ -128,7 +135,8 @@ Value Evaluator::Eval(const Node& n) {
         return -*d;
       }
       if (v.type() == T::kNumber) return -v.number();
-      if (v.type() == T::kDaysTimeDuration) return DaysTimeDuration{-v.days_time().ms};
+      if (v.type() == T::kDaysTimeDuration)
+        return DaysTimeDuration{-v.days_time().ms};
       if (v.type() == T::kYearsMonthsDuration)
         return YearsMonthsDuration{-v.years_months().months};
       return {};
@@ -140,43 +148,55 @@ Value Evaluator::Eval(const Node& n) {
     case Op::kEmpty: {
       Value v = Eval(*n.kids[0]);
       switch (v.type()) {
-        case T::kNull: return true;
-        case T::kString: return v.string().empty();
-        case T::kList: return v.list().empty();
-        case T::kContext: return v.context().empty();
-        default: return false;
+        case T::kNull:
+          return true;
+        case T::kString:
+          return v.string().empty();
+        case T::kList:
+          return v.list().empty();
+        case T::kContext:
+          return v.context().empty();
+        default:
+          return false;
       }
     }
     case Op::kAnd:
-    case Op::kOr: return EvalLogic(n);
+    case Op::kOr:
+      return EvalLogic(n);
     case Op::kAdd:
     case Op::kSubtract:
     case Op::kMultiply:
     case Op::kDivide:
     case Op::kPower:
-    case Op::kRemainder: return EvalArithmetic(n);
+    case Op::kRemainder:
+      return EvalArithmetic(n);
     case Op::kEqual:
     case Op::kNotEqual:
     case Op::kLess:
     case Op::kLessEqual:
     case Op::kGreater:
-    case Op::kGreaterEqual: return EvalComparison(n);
+    case Op::kGreaterEqual:
+      return EvalComparison(n);
     case Op::kIf: {
       Value c = Eval(*n.kids[0]);
-      bool yes = n.dialect == Dialect::kJuel ? JuelBoolean(c).value_or(false) : IsTrue(c);
+      bool yes = n.dialect == Dialect::kJuel ? JuelBoolean(c).value_or(false)
+                                             : IsTrue(c);
       return Eval(*n.kids[yes ? 1 : 2]);
     }
     case Op::kFor:
     case Op::kSome:
-    case Op::kEvery: return EvalIteration(n);
+    case Op::kEvery:
+      return EvalIteration(n);
     case Op::kBetween: {
       Value v = Eval(*n.kids[0]), lo = Eval(*n.kids[1]), hi = Eval(*n.kids[2]);
       auto a = Order(lo, v), b = Order(v, hi);
       if (!a || !b) return {};
       return *a <= 0 && *b <= 0;
     }
-    case Op::kIn: return EvalIn(n);
-    case Op::kUnaryTest: return {};  // only meaningful inside `in`
+    case Op::kIn:
+      return EvalIn(n);
+    case Op::kUnaryTest:
+      return {};  // only meaningful inside `in`
     case Op::kList: {
       List list;
       list.reserve(n.kids.size());
@@ -192,7 +212,8 @@ Value Evaluator::Eval(const Node& n) {
       for (std::size_t i = 0; i < n.kids.size(); ++i) {
         Value v = Eval(*n.kids[i]);
         if (!ChargeValue(v)) return {};
-        locals_.emplace_back(n.names[i], v);  // later entries may use earlier ones
+        locals_.emplace_back(n.names[i],
+                             v);  // later entries may use earlier ones
         context.emplace_back(n.names[i], std::move(v));
       }
       return context;
@@ -205,7 +226,8 @@ Value Evaluator::Eval(const Node& n) {
       r->high_closed = n.high_closed;
       return std::shared_ptr<const Range>(std::move(r));
     }
-    case Op::kInstanceOf: return EvalInstanceOf(n);
+    case Op::kInstanceOf:
+      return EvalInstanceOf(n);
     case Op::kFunction: {
       auto f = std::make_shared<Function>();
       f->params = n.names;
@@ -214,7 +236,8 @@ Value Evaluator::Eval(const Node& n) {
       f->captured = locals_;
       return std::shared_ptr<const Function>(std::move(f));
     }
-    case Op::kConcat: return EvalConcat(n);
+    case Op::kConcat:
+      return EvalConcat(n);
   }
   return {};
 }
@@ -222,13 +245,14 @@ Value Evaluator::Eval(const Node& n) {
 Value Evaluator::Call(const Function& f, const std::vector<Value>& args) {
   if (failed()) return {};
   if (args.size() != f.params.size()) {
-    Fail("the function takes " + std::to_string(f.params.size()) + " arguments, not " +
-         std::to_string(args.size()));
+    Fail("the function takes " + std::to_string(f.params.size()) +
+         " arguments, not " + std::to_string(args.size()));
     return {};
   }
   LocalScope scope(locals_);
   for (const auto& c : f.captured) locals_.push_back(c);
-  for (std::size_t i = 0; i < args.size(); ++i) locals_.emplace_back(f.params[i], args[i]);
+  for (std::size_t i = 0; i < args.size(); ++i)
+    locals_.emplace_back(f.params[i], args[i]);
   return Eval(*f.body);
 }
 
@@ -259,8 +283,10 @@ Value Evaluator::EvalPath(const Node& n) {
       if (!ChargeList(out)) return {};
       return out;
     }
-    case T::kNull: return {};
-    default: return temporal::Property(base, n.name);
+    case T::kNull:
+      return {};
+    default:
+      return temporal::Property(base, n.name);
   }
 }
 
@@ -276,12 +302,14 @@ Value Evaluator::EvalIndex(const Node& n) {
     }
     if (base.type() == T::kList && key.type() == T::kNumber) {
       auto i = key.number().ToInt64();
-      if (!i || *i < 0 || *i >= static_cast<std::int64_t>(base.list().size())) return {};
+      if (!i || *i < 0 || *i >= static_cast<std::int64_t>(base.list().size()))
+        return {};
       return base.list()[static_cast<std::size_t>(*i)];
     }
     return {};
   }
-  // FEEL: a number selects (1-based, negative from the end); anything else filters.
+  // FEEL: a number selects (1-based, negative from the end); anything else
+  // filters.
   Value key = Eval(selector);
   if (failed()) return {};
   const List* list = base.type() == T::kList ? &base.list() : nullptr;
@@ -316,7 +344,8 @@ Value Evaluator::EvalIndex(const Node& n) {
 Value Evaluator::EvalMethod(const Node& n) {
   Value self = Eval(*n.kids[0]);
   std::vector<Value> args;
-  for (std::size_t i = 1; i < n.kids.size(); ++i) args.push_back(Eval(*n.kids[i]));
+  for (std::size_t i = 1; i < n.kids.size(); ++i)
+    args.push_back(Eval(*n.kids[i]));
   if (failed()) return {};
   auto want = [&](std::size_t count) {
     if (args.size() == count) return true;
@@ -344,11 +373,16 @@ Value Evaluator::EvalMethod(const Node& n) {
     if (m == "isEmpty") return want(0) ? Value(s.empty()) : Value();
     if (m == "trim") {
       if (!want(0)) return {};
-      std::size_t b = s.find_first_not_of(" \t\r\n"), e = s.find_last_not_of(" \t\r\n");
+      std::size_t b = s.find_first_not_of(" \t\r\n"),
+                  e = s.find_last_not_of(" \t\r\n");
       return b == std::string::npos ? std::string() : s.substr(b, e - b + 1);
     }
-    if (m == "toUpperCase") return want(0) ? BuiltinAt(FindBuiltin("upper case")).fn({self}, *this) : Value();
-    if (m == "toLowerCase") return want(0) ? BuiltinAt(FindBuiltin("lower case")).fn({self}, *this) : Value();
+    if (m == "toUpperCase")
+      return want(0) ? BuiltinAt(FindBuiltin("upper case")).fn({self}, *this)
+                     : Value();
+    if (m == "toLowerCase")
+      return want(0) ? BuiltinAt(FindBuiltin("lower case")).fn({self}, *this)
+                     : Value();
     if (m == "contains" || m == "startsWith" || m == "endsWith") {
       if (!want(1)) return {};
       const std::string* a = str_arg(0);
@@ -358,23 +392,28 @@ Value Evaluator::EvalMethod(const Node& n) {
       }
       if (m == "contains") return s.find(*a) != std::string::npos;
       if (m == "startsWith") return s.rfind(*a, 0) == 0;
-      return s.size() >= a->size() && s.compare(s.size() - a->size(), a->size(), *a) == 0;
+      return s.size() >= a->size() &&
+             s.compare(s.size() - a->size(), a->size(), *a) == 0;
     }
   }
   if (self.type() == T::kList || self.type() == T::kContext) {
-    std::size_t size = self.type() == T::kList ? self.list().size() : self.context().size();
-    if (m == "size") return want(0) ? Value(static_cast<std::int64_t>(size)) : Value();
+    std::size_t size =
+        self.type() == T::kList ? self.list().size() : self.context().size();
+    if (m == "size")
+      return want(0) ? Value(static_cast<std::int64_t>(size)) : Value();
     if (m == "isEmpty") return want(0) ? Value(size == 0) : Value();
     if (m == "contains") {
       if (!want(1)) return {};
       if (self.type() == T::kContext)
-        return args[0].type() == T::kString && self.Find(args[0].string()) != nullptr;
+        return args[0].type() == T::kString &&
+               self.Find(args[0].string()) != nullptr;
       for (const auto& e : self.list())
         if (Equal(e, args[0]).value_or(false)) return true;
       return false;
     }
   }
-  Fail("a " + std::string(TypeName(self.type())) + " has no method " + m + "()");
+  Fail("a " + std::string(TypeName(self.type())) + " has no method " + m +
+       "()");
   return {};
 }
 
@@ -398,7 +437,8 @@ Value Evaluator::EvalLogic(const Node& n) {
     auto b = JuelBoolean(Eval(*n.kids[1]));
     return b ? Value(*b) : Value();
   }
-  // FEEL's three-valued logic: false decides `and`, true decides `or`, otherwise null.
+  // FEEL's three-valued logic: false decides `and`, true decides `or`,
+  // otherwise null.
   Value a = Eval(*n.kids[0]);
   if (is_and ? IsFalse(a) : IsTrue(a)) return a;
   Value b = Eval(*n.kids[1]);
@@ -414,14 +454,18 @@ Value Evaluator::EvalArithmetic(const Node& n) {
   if (n.dialect == Dialect::kJuel) {
     auto x = JuelNumber(a), y = JuelNumber(b);
     if (!x || !y) {
-      Fail("cannot compute with a " + std::string(TypeName((x ? b : a).type())) +
+      Fail("cannot compute with a " +
+           std::string(TypeName((x ? b : a).type())) +
            " (JUEL arithmetic takes numbers)");
       return {};
     }
     switch (n.op) {
-      case Op::kAdd: return *x + *y;
-      case Op::kSubtract: return *x - *y;
-      case Op::kMultiply: return *x * *y;
+      case Op::kAdd:
+        return *x + *y;
+      case Op::kSubtract:
+        return *x - *y;
+      case Op::kMultiply:
+        return *x * *y;
       case Op::kDivide:
       case Op::kRemainder:
         if (y->IsZero()) {
@@ -430,21 +474,27 @@ Value Evaluator::EvalArithmetic(const Node& n) {
         }
         if (n.op == Op::kDivide) return *x / *y;
         return *x - *y * (*x / *y).Round(0, Decimal::Rounding::kDown);
-      default: return {};
+      default:
+        return {};
     }
   }
   if (a.type() == T::kNumber && b.type() == T::kNumber) {
     const Decimal &x = a.number(), &y = b.number();
     switch (n.op) {
-      case Op::kAdd: return x + y;
-      case Op::kSubtract: return x - y;
-      case Op::kMultiply: return x * y;
-      case Op::kDivide: return y.IsZero() ? Value() : Value(x / y);
+      case Op::kAdd:
+        return x + y;
+      case Op::kSubtract:
+        return x - y;
+      case Op::kMultiply:
+        return x * y;
+      case Op::kDivide:
+        return y.IsZero() ? Value() : Value(x / y);
       case Op::kPower: {
         auto p = x.Pow(y);
         return p ? Value(*p) : Value();
       }
-      default: return {};
+      default:
+        return {};
     }
   }
   if (n.op == Op::kAdd && a.type() == T::kString && b.type() == T::kString) {
@@ -458,7 +508,8 @@ Value Evaluator::EvalArithmetic(const Node& n) {
   auto scale = [&](const Value& d, const Decimal& f, bool divide) -> Value {
     if (divide && f.IsZero()) return {};
     if (d.type() == T::kDaysTimeDuration) {
-      Decimal ms = divide ? Decimal(d.days_time().ms) / f : Decimal(d.days_time().ms) * f;
+      Decimal ms = divide ? Decimal(d.days_time().ms) / f
+                          : Decimal(d.days_time().ms) * f;
       auto v = ms.Round(0, Decimal::Rounding::kHalfEven).ToInt64();
       return v ? Value(DaysTimeDuration{*v}) : Value();
     }
@@ -479,9 +530,10 @@ Value Evaluator::EvalArithmetic(const Node& n) {
     if (a.type() == T::kDaysTimeDuration && b.type() == T::kDaysTimeDuration &&
         b.days_time().ms != 0)
       return Decimal(a.days_time().ms) / Decimal(b.days_time().ms);
-    if (a.type() == T::kYearsMonthsDuration && b.type() == T::kYearsMonthsDuration &&
-        b.years_months().months != 0)
-      return Decimal(a.years_months().months) / Decimal(b.years_months().months);
+    if (a.type() == T::kYearsMonthsDuration &&
+        b.type() == T::kYearsMonthsDuration && b.years_months().months != 0)
+      return Decimal(a.years_months().months) /
+             Decimal(b.years_months().months);
   }
   return {};
 }
@@ -517,11 +569,16 @@ Value Evaluator::EvalComparison(const Node& n) {
     return {};
   }
   switch (n.op) {
-    case Op::kLess: return *o < 0;
-    case Op::kLessEqual: return *o <= 0;
-    case Op::kGreater: return *o > 0;
-    case Op::kGreaterEqual: return *o >= 0;
-    default: return {};
+    case Op::kLess:
+      return *o < 0;
+    case Op::kLessEqual:
+      return *o <= 0;
+    case Op::kGreater:
+      return *o > 0;
+    case Op::kGreaterEqual:
+      return *o >= 0;
+    default:
+      return {};
   }
 }
 
@@ -532,8 +589,9 @@ Value Evaluator::EvalIteration(const Node& n) {
   return n.op == Op::kSome ? it.any_true : it.all_true;
 }
 
-// One level of nested iteration per variable (the parser allows a handful); later collections
-// may use earlier variables, so each level evaluates its collection inside the outer binding.
+// One level of nested iteration per variable (the parser allows a handful);
+// later collections may use earlier variables, so each level evaluates its
+// collection inside the outer binding.
 bool Evaluator::Iterate(const Node& n, std::size_t level, Iteration& it) {
   List items;
   if (!Items(Eval(*n.kids[level]), *this, items)) {
@@ -587,10 +645,14 @@ std::optional<bool> Evaluator::Test(const Value& input, const Node& test) {
     auto o = Order(input, endpoint);
     if (!o) return std::nullopt;
     switch (test.compare) {
-      case Op::kLess: return *o < 0;
-      case Op::kLessEqual: return *o <= 0;
-      case Op::kGreater: return *o > 0;
-      default: return *o >= 0;
+      case Op::kLess:
+        return *o < 0;
+      case Op::kLessEqual:
+        return *o <= 0;
+      case Op::kGreater:
+        return *o > 0;
+      default:
+        return *o >= 0;
     }
   }
   Value v = Eval(test);
@@ -613,7 +675,8 @@ std::optional<bool> Evaluator::Test(const Value& input, const Node& test) {
       if (Equal(input, e).value_or(false)) return true;
     return false;
   }
-  if (v.type() == T::kBoolean && input.type() != T::kBoolean) return v.boolean();
+  if (v.type() == T::kBoolean && input.type() != T::kBoolean)
+    return v.boolean();
   return Equal(input, v);
 }
 

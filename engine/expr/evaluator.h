@@ -1,6 +1,7 @@
-// Walks a compiled Node tree over variables and produces a Value. One Evaluator per evaluation:
-// it holds the local names (for, some, filters, function parameters, context entries), the step
-// and memory budgets, and the first error. Internal to the expression module; not thread-safe.
+// Walks a compiled Node tree over variables and produces a Value. One Evaluator
+// per evaluation: it holds the local names (for, some, filters, function
+// parameters, context entries), the step and memory budgets, and the first
+// error. Internal to the expression module; not thread-safe.
 #pragma once
 
 #include <cstdint>
@@ -15,7 +16,8 @@
 
 namespace bpmn::expr {
 
-// A FEEL function value (`function(x, y) x < y`), with the local names it closed over.
+// A FEEL function value (`function(x, y) x < y`), with the local names it
+// closed over.
 class Function {
  public:
   std::vector<std::string> params;
@@ -38,7 +40,8 @@ class Evaluator {
   bool failed() const { return !error_.empty(); }
   const std::string& error() const { return error_; }
 
-  // Accounts for work and memory; false (and an error) once a budget is exhausted.
+  // Accounts for work and memory; false (and an error) once a budget is
+  // exhausted.
   bool ChargeSteps(std::uint64_t steps);
   bool ChargeValue(const Value& v);
   bool ChargeList(const List& list);
@@ -64,7 +67,8 @@ class Evaluator {
   Value EvalInstanceOf(const Node& n);
   Value EvalConcat(const Node& n);
   std::optional<bool> Test(const Value& input, const Node& test);
-  // JUEL's coercion of an operand to a boolean (null is false); nothing when it cannot.
+  // JUEL's coercion of an operand to a boolean (null is false); nothing when it
+  // cannot.
   std::optional<bool> JuelBoolean(const Value& v);
 
   const Variables& variables_;

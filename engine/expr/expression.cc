@@ -1,7 +1,8 @@
-// Compile and Evaluate (expression.h): picks the dialect from the text, parses once, and runs the
-// evaluator with the caller's variables and clock.
+// Compile and Evaluate (expression.h): picks the dialect from the text, parses
+// once, and runs the evaluator with the caller's variables and clock.
 #include "expr/expression.h"
 
+#include "bpmn/utf8.h"
 #include "expr/evaluator.h"
 #include "expr/parser.h"
 
@@ -9,13 +10,15 @@ namespace bpmn::expr {
 namespace {
 
 std::string_view Trim(std::string_view s) {
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
+  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front())))
+    s.remove_prefix(1);
+  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back())))
+    s.remove_suffix(1);
   return s;
 }
 
-// `Hello ${name}!`: literal text and ${...} parts, concatenated (a single ${...} stays itself,
-// so `${amount > 5}` is a boolean, not a string).
+// `Hello ${name}!`: literal text and ${...} parts, concatenated (a single
+// ${...} stays itself, so `${amount > 5}` is a boolean, not a string).
 Result<std::unique_ptr<Node>> ParseTemplate(std::string_view text) {
   auto concat = std::make_unique<Node>();
   concat->op = Op::kConcat;
@@ -44,8 +47,10 @@ Result<std::unique_ptr<Node>> ParseTemplate(std::string_view text) {
     for (; k < text.size(); ++k) {
       char c = text[k];
       if (quote) {
-        if (c == '\\') ++k;
-        else if (c == quote) quote = 0;
+        if (c == '\\')
+          ++k;
+        else if (c == quote)
+          quote = 0;
       } else if (c == '"' || c == '\'') {
         quote = c;
       } else if (c == '{') {
@@ -55,7 +60,8 @@ Result<std::unique_ptr<Node>> ParseTemplate(std::string_view text) {
       }
     }
     if (k >= text.size()) {
-      return Fail(ErrorCode::kExpression, "'${' at column " + std::to_string(open + 1) +
+      return Fail(ErrorCode::kExpression, "'${' at column " +
+                                              std::to_string(open + 1) +
                                               " is not closed by '}'");
     }
     auto body = ParseBody(text.substr(open + 2, k - open - 2), Dialect::kJuel);
@@ -68,20 +74,30 @@ Result<std::unique_ptr<Node>> ParseTemplate(std::string_view text) {
     concat->kids.push_back(std::move(*body));
     i = k + 1;
   }
-  // A lone ${...} keeps its own type: `${amount > 5}` is a boolean, `${null}` is null.
-  if (concat->kids.size() == 1 && lone_expression) return std::move(concat->kids[0]);
+  // A lone ${...} keeps its own type: `${amount > 5}` is a boolean, `${null}`
+  // is null.
+  if (concat->kids.size() == 1 && lone_expression)
+    return std::move(concat->kids[0]);
   return concat;
 }
 
 }  // namespace
 
 Result<Expression> Expression::Compile(std::string_view text) {
+  if (std::size_t bad = FindInvalidUtf8(text); bad != std::string_view::npos) {
+    return Fail(ErrorCode::kExpression,
+                "the expression is not valid UTF-8 (byte " +
+                    std::to_string(bad + 1) + ")");
+  }
   std::string_view t = Trim(text);
-  if (!t.empty() && t.front() == '=') return Compile(t.substr(1), Dialect::kFeel);
-  if (t.find("${") != std::string_view::npos || t.find("#{") != std::string_view::npos) {
+  if (!t.empty() && t.front() == '=')
+    return Compile(t.substr(1), Dialect::kFeel);
+  if (t.find("${") != std::string_view::npos ||
+      t.find("#{") != std::string_view::npos) {
     if (t.size() > kMaxExpressionBytes) {
-      return Fail(ErrorCode::kExpression, "the expression is longer than " +
-                                              std::to_string(kMaxExpressionBytes) + " bytes");
+      return Fail(ErrorCode::kExpression,
+                  "the expression is longer than " +
+                      std::to_string(kMaxExpressionBytes) + " bytes");
     }
     auto root = ParseTemplate(t);
     if (!root) {
@@ -89,24 +105,31 @@ Result<Expression> Expression::Compile(std::string_view text) {
       e.message = "in " + std::string(t.substr(0, 80)) + ": " + e.message;
       return tl::unexpected(e);
     }
-    return Expression(std::shared_ptr<const Node>(std::move(*root)), Dialect::kJuel,
-                      std::string(t));
+    return Expression(std::shared_ptr<const Node>(std::move(*root)),
+                      Dialect::kJuel, std::string(t));
   }
   return Compile(t, Dialect::kFeel);
 }
 
 Result<Expression> Expression::Compile(std::string_view body, Dialect dialect) {
+  if (std::size_t bad = FindInvalidUtf8(body); bad != std::string_view::npos) {
+    return Fail(ErrorCode::kExpression,
+                "the expression is not valid UTF-8 (byte " +
+                    std::to_string(bad + 1) + ")");
+  }
   auto root = ParseBody(body, dialect);
   if (!root) {
     Error e = root.error();
-    e.message = "in " + std::string(body.substr(0, 80)) + (body.size() > 80 ? "..." : "") +
-                ": " + e.message;
+    e.message = "in " + std::string(body.substr(0, 80)) +
+                (body.size() > 80 ? "..." : "") + ": " + e.message;
     return tl::unexpected(e);
   }
-  return Expression(std::shared_ptr<const Node>(std::move(*root)), dialect, std::string(body));
+  return Expression(std::shared_ptr<const Node>(std::move(*root)), dialect,
+                    std::string(body));
 }
 
-Result<Value> Expression::Evaluate(const Variables& variables, const EvalOptions& options) const {
+Result<Value> Expression::Evaluate(const Variables& variables,
+                                   const EvalOptions& options) const {
   Evaluator ev(variables, options, root_);
   Value v = ev.Eval(*root_);
   if (ev.failed()) return Fail(ErrorCode::kExpression, ev.error());

@@ -1,6 +1,7 @@
-// Splits expression text into tokens for the parser. FEEL names may contain Unicode letters, and
-// the built-in functions whose names contain spaces ("string length", "date and time") are read as
-// one name when a `(` follows. Internal to the expression module; not thread-safe per instance.
+// Splits expression text into tokens for the parser. FEEL names may contain
+// Unicode letters, and the built-in functions whose names contain spaces
+// ("string length", "date and time") are read as one name when a `(` follows.
+// Internal to the expression module; not thread-safe per instance.
 #pragma once
 
 #include <cstdint>
@@ -24,11 +25,13 @@ enum class Tok : std::uint8_t {
 
 struct Token {
   Tok kind = Tok::kEnd;
-  std::string text;       // names, symbols, number text; the decoded value for strings
+  std::string
+      text;  // names, symbols, number text; the decoded value for strings
   std::uint32_t column = 0;  // 1-based, in characters
 };
 
-// Tokens of `text`, ending with kEnd. `juel` allows single-quoted strings. Errors name the column.
+// Tokens of `text`, ending with kEnd. `juel` allows single-quoted strings.
+// Errors name the column.
 Result<std::vector<Token>> Tokenize(std::string_view text, bool juel);
 
 // The built-in function names that contain spaces, for the lexer to join.

@@ -1,6 +1,7 @@
-// The parser (parser.h): one recursive-descent grammar per dialect over the shared tokens. FEEL
-// follows DMN 1.3 chapter 10 for the parts process diagrams use; JUEL follows the Unified EL
-// operators, and admits only an allow-list of methods so that nothing reaches a host.
+// The parser (parser.h): one recursive-descent grammar per dialect over the
+// shared tokens. FEEL follows DMN 1.3 chapter 10 for the parts process diagrams
+// use; JUEL follows the Unified EL operators, and admits only an allow-list of
+// methods so that nothing reaches a host.
 #include "expr/parser.h"
 
 #include <algorithm>
@@ -15,14 +16,26 @@ namespace {
 
 using NodePtr = std::unique_ptr<Node>;
 
-// JUEL methods an analyst may call; everything else (getClass, forName, wait, ...) is refused.
+// JUEL methods an analyst may call; everything else (getClass, forName, wait,
+// ...) is refused.
 constexpr std::array<std::string_view, 10> kJuelMethods = {
     "contains", "length", "size",        "isEmpty",     "startsWith",
     "endsWith", "equals", "toUpperCase", "toLowerCase", "trim"};
 
 const std::array<std::string_view, 13> kTypeNames = {
-    "number", "string", "boolean", "date", "time", "date and time", "days and time duration",
-    "years and months duration", "list", "context", "function", "Any", "Null"};
+    "number",
+    "string",
+    "boolean",
+    "date",
+    "time",
+    "date and time",
+    "days and time duration",
+    "years and months duration",
+    "list",
+    "context",
+    "function",
+    "Any",
+    "Null"};
 
 class Parser {
  public:
@@ -31,10 +44,11 @@ class Parser {
 
   Result<NodePtr> Run() {
     NodePtr root = dialect_ == Dialect::kFeel ? Expression() : JuelExpression();
-    if (!error_.empty()) return Fail(ErrorCode::kExpression, error_, {}, 0, error_column_);
+    if (!error_.empty())
+      return Fail(ErrorCode::kExpression, error_, {}, 0, error_column_);
     if (Peek().kind != Tok::kEnd) {
-      return Fail(ErrorCode::kExpression, Expected("the end of the expression"), {}, 0,
-                  Peek().column);
+      return Fail(ErrorCode::kExpression, Expected("the end of the expression"),
+                  {}, 0, Peek().column);
     }
     return root;
   }
@@ -62,7 +76,8 @@ class Parser {
   std::string Expected(const std::string& what) const {
     const Token& t = Peek();
     std::string found = t.kind == Tok::kEnd ? "the end" : "'" + t.text + "'";
-    return "expected " + what + " but found " + found + " at column " + std::to_string(t.column);
+    return "expected " + what + " but found " + found + " at column " +
+           std::to_string(t.column);
   }
   NodePtr Error(const std::string& message) {
     if (error_.empty()) {
@@ -92,8 +107,9 @@ class Parser {
     return n;
   }
 
-  // Adds a child and keeps the tree's height bounded: chains such as 1+1+1+... or a.b.c...
-  // grow in loops, not recursion, and would otherwise make evaluation recurse without limit.
+  // Adds a child and keeps the tree's height bounded: chains such as 1+1+1+...
+  // or a.b.c... grow in loops, not recursion, and would otherwise make
+  // evaluation recurse without limit.
   void Adopt(Node& parent, NodePtr kid) {
     parent.height = std::max<std::uint16_t>(parent.height, kid->height + 1);
     parent.kids.push_back(std::move(kid));
@@ -117,7 +133,8 @@ class Parser {
   NodePtr Expression() {
     Depth d(*this);
     if (d.TooDeep())
-      return Error("the expression nests deeper than " + std::to_string(kMaxNesting) + " levels");
+      return Error("the expression nests deeper than " +
+                   std::to_string(kMaxNesting) + " levels");
     if (Failed()) return Make(Op::kLiteral);
     if (IsWord("if")) return If();
     if (IsWord("for")) return Iteration(Op::kFor, "return");
@@ -156,9 +173,11 @@ class Parser {
         c = std::move(range);
       }
       collections.push_back(std::move(c));
-      if (collections.size() > 16) return Error("more than 16 iteration variables");
+      if (collections.size() > 16)
+        return Error("more than 16 iteration variables");
     } while (EatSymbol(","));
-    if (!EatWord(body_word)) return Error(Expected("'" + std::string(body_word) + "'"));
+    if (!EatWord(body_word))
+      return Error(Expected("'" + std::string(body_word) + "'"));
     for (auto& c : collections) Adopt(*n, std::move(c));
     Adopt(*n, Expression());
     return n;
@@ -183,13 +202,15 @@ class Parser {
 
   NodePtr Disjunction() {
     NodePtr left = Conjunction();
-    while (!Failed() && EatWord("or")) left = Binary(Op::kOr, std::move(left), Conjunction());
+    while (!Failed() && EatWord("or"))
+      left = Binary(Op::kOr, std::move(left), Conjunction());
     return left;
   }
 
   NodePtr Conjunction() {
     NodePtr left = Comparison();
-    while (!Failed() && EatWord("and")) left = Binary(Op::kAnd, std::move(left), Comparison());
+    while (!Failed() && EatWord("and"))
+      left = Binary(Op::kAnd, std::move(left), Comparison());
     return left;
   }
 
@@ -239,7 +260,9 @@ class Parser {
   std::string TypeName() {
     // Multi-word type names are several name tokens.
     for (auto type : kTypeNames) {
-      std::size_t words = static_cast<std::size_t>(std::count(type.begin(), type.end(), ' ')) + 1;
+      std::size_t words =
+          static_cast<std::size_t>(std::count(type.begin(), type.end(), ' ')) +
+          1;
       std::string joined;
       for (std::size_t k = 0; k < words; ++k) {
         if (Peek(k).kind != Tok::kName) {
@@ -318,7 +341,8 @@ class Parser {
 
   NodePtr Power() {
     NodePtr left = Unary();
-    while (!Failed() && EatSymbol("**")) left = Binary(Op::kPower, std::move(left), Unary());
+    while (!Failed() && EatSymbol("**"))
+      left = Binary(Op::kPower, std::move(left), Unary());
     return left;
   }
 
@@ -326,8 +350,8 @@ class Parser {
     if (IsSymbol("-")) {
       Depth d(*this);
       if (d.TooDeep())
-        return Error("the expression nests deeper than " + std::to_string(kMaxNesting) +
-                     " levels");
+        return Error("the expression nests deeper than " +
+                     std::to_string(kMaxNesting) + " levels");
       auto n = Make(Op::kNegate);
       ++pos_;
       Adopt(*n, Unary());
@@ -338,7 +362,8 @@ class Parser {
 
   NodePtr Postfix(NodePtr base) {
     while (!Failed()) {
-      if (IsSymbol(".") && (Peek(1).kind == Tok::kName || Peek(1).kind == Tok::kBacktick)) {
+      if (IsSymbol(".") &&
+          (Peek(1).kind == Tok::kName || Peek(1).kind == Tok::kBacktick)) {
         auto n = Make(Op::kPath);
         pos_ += 1;
         n->name = Peek().text;
@@ -371,7 +396,9 @@ class Parser {
       case Tok::kNumber: {
         auto n = Make(Op::kLiteral);
         auto d = Decimal::Parse(t.text);
-        if (!d) return Error("bad number '" + t.text + "' at column " + std::to_string(t.column));
+        if (!d)
+          return Error("bad number '" + t.text + "' at column " +
+                       std::to_string(t.column));
         n->literal = *d;
         ++pos_;
         return n;
@@ -383,10 +410,12 @@ class Parser {
         return n;
       }
       case Tok::kTemporal: {
-        // @"..." is a date and time, date, time or duration, whichever the text is.
+        // @"..." is a date and time, date, time or duration, whichever the text
+        // is.
         auto n = Make(Op::kLiteral);
         const std::string& text = t.text;
-        if (auto dt = text.find('T') != std::string::npos && text[0] != 'P' && text[0] != '-'
+        if (auto dt = text.find('T') != std::string::npos && text[0] != 'P' &&
+                              text[0] != '-'
                           ? temporal::ParseDateTime(text)
                           : std::nullopt) {
           n->literal = *dt;
@@ -398,7 +427,8 @@ class Parser {
           n->literal = temporal::ParseDuration(text);
         }
         if (n->literal.is_null()) {
-          return Error("'@\"" + text + "\"' is not a date, time or duration at column " +
+          return Error("'@\"" + text +
+                       "\"' is not a date, time or duration at column " +
                        std::to_string(t.column));
         }
         ++pos_;
@@ -410,15 +440,19 @@ class Parser {
         ++pos_;
         return n;
       }
-      case Tok::kName: return NameOrCall();
-      case Tok::kSymbol: break;
-      case Tok::kEnd: return Error(Expected("a value"));
+      case Tok::kName:
+        return NameOrCall();
+      case Tok::kSymbol:
+        break;
+      case Tok::kEnd:
+        return Error(Expected("a value"));
     }
     if (IsSymbol("(")) {
       std::size_t open_column = t.column;
       ++pos_;
       NodePtr inner = Expression();
-      if (EatSymbol("..")) return RangeRest(std::move(inner), false, open_column);
+      if (EatSymbol(".."))
+        return RangeRest(std::move(inner), false, open_column);
       if (auto e = ExpectSymbol(")")) return e;
       return inner;
     }
@@ -469,7 +503,8 @@ class Parser {
     if (EatSymbol("}")) return n;
     do {
       const Token& key = Peek();
-      if (key.kind != Tok::kName && key.kind != Tok::kString && key.kind != Tok::kBacktick)
+      if (key.kind != Tok::kName && key.kind != Tok::kString &&
+          key.kind != Tok::kBacktick)
         return Error(Expected("a context key"));
       std::string name = key.text;
       ++pos_;
@@ -502,8 +537,8 @@ class Parser {
     auto n = Make(Op::kName);
     n->name = t.text;
     ++pos_;
-    // DMN names may have spaces: `Vacation Approval Status` is one name. Words join until a
-    // keyword or anything that is not a name.
+    // DMN names may have spaces: `Vacation Approval Status` is one name. Words
+    // join until a keyword or anything that is not a name.
     while (Peek().kind == Tok::kName && !IsKeyword(Peek().text)) {
       n->name += " " + Peek().text;
       ++pos_;
@@ -513,10 +548,12 @@ class Parser {
 
   static bool IsKeyword(const std::string& word) {
     static const std::array<std::string_view, 19> kKeywords = {
-        "and",    "or",    "not",  "in",   "between", "instance", "of",
-        "if",     "then",  "else", "for",  "some",    "every",    "return",
-        "satisfies", "function", "true", "false", "null"};
-    return std::find(kKeywords.begin(), kKeywords.end(), word) != kKeywords.end();
+        "and",      "or",   "not",   "in",     "between",
+        "instance", "of",   "if",    "then",   "else",
+        "for",      "some", "every", "return", "satisfies",
+        "function", "true", "false", "null"};
+    return std::find(kKeywords.begin(), kKeywords.end(), word) !=
+           kKeywords.end();
   }
 
   NodePtr Call() {
@@ -526,7 +563,8 @@ class Parser {
     // `not(x)` is FEEL's negation; it takes one argument like any function.
     int index = FindBuiltin(name);
     if (index < 0) {
-      return Error("unknown function '" + name + "' at column " + std::to_string(n->column));
+      return Error("unknown function '" + name + "' at column " +
+                   std::to_string(n->column));
     }
     n->builtin = static_cast<std::int16_t>(index);
     n->name = name;
@@ -534,7 +572,8 @@ class Parser {
       do {
         if (Peek().kind == Tok::kName && IsSymbol(":", 1)) {
           return Error("named arguments are not supported (at column " +
-                       std::to_string(Peek().column) + "); pass the arguments in order");
+                       std::to_string(Peek().column) +
+                       "); pass the arguments in order");
         }
         Adopt(*n, Expression());
       } while (!Failed() && EatSymbol(","));
@@ -544,9 +583,10 @@ class Parser {
     int argc = static_cast<int>(n->kids.size());
     if (argc < b.min_args || argc > b.max_args) {
       return Error("function '" + name + "' takes " +
-                   (b.min_args == b.max_args ? std::to_string(b.min_args)
-                                             : std::to_string(b.min_args) + " to " +
-                                                   std::to_string(b.max_args)) +
+                   (b.min_args == b.max_args
+                        ? std::to_string(b.min_args)
+                        : std::to_string(b.min_args) + " to " +
+                              std::to_string(b.max_args)) +
                    " arguments, not " + std::to_string(argc));
     }
     return n;
@@ -556,7 +596,8 @@ class Parser {
   NodePtr JuelExpression() {
     Depth d(*this);
     if (d.TooDeep())
-      return Error("the expression nests deeper than " + std::to_string(kMaxNesting) + " levels");
+      return Error("the expression nests deeper than " +
+                   std::to_string(kMaxNesting) + " levels");
     NodePtr cond = JuelOr();
     if (!Failed() && EatSymbol("?")) {
       auto n = Make(Op::kIf);
@@ -601,11 +642,16 @@ class Parser {
     NodePtr left = JuelAdditive();
     while (!Failed()) {
       Op op;
-      if (EatSymbol("<") || EatWord("lt")) op = Op::kLess;
-      else if (EatSymbol(">") || EatWord("gt")) op = Op::kGreater;
-      else if (EatSymbol("<=") || EatWord("le")) op = Op::kLessEqual;
-      else if (EatSymbol(">=") || EatWord("ge")) op = Op::kGreaterEqual;
-      else break;
+      if (EatSymbol("<") || EatWord("lt"))
+        op = Op::kLess;
+      else if (EatSymbol(">") || EatWord("gt"))
+        op = Op::kGreater;
+      else if (EatSymbol("<=") || EatWord("le"))
+        op = Op::kLessEqual;
+      else if (EatSymbol(">=") || EatWord("ge"))
+        op = Op::kGreaterEqual;
+      else
+        break;
       left = Binary(op, std::move(left), JuelAdditive());
     }
     return left;
@@ -614,9 +660,12 @@ class Parser {
   NodePtr JuelAdditive() {
     NodePtr left = JuelMultiplicative();
     while (!Failed()) {
-      if (EatSymbol("+")) left = Binary(Op::kAdd, std::move(left), JuelMultiplicative());
-      else if (EatSymbol("-")) left = Binary(Op::kSubtract, std::move(left), JuelMultiplicative());
-      else break;
+      if (EatSymbol("+"))
+        left = Binary(Op::kAdd, std::move(left), JuelMultiplicative());
+      else if (EatSymbol("-"))
+        left = Binary(Op::kSubtract, std::move(left), JuelMultiplicative());
+      else
+        break;
     }
     return left;
   }
@@ -624,12 +673,14 @@ class Parser {
   NodePtr JuelMultiplicative() {
     NodePtr left = JuelUnary();
     while (!Failed()) {
-      if (EatSymbol("*")) left = Binary(Op::kMultiply, std::move(left), JuelUnary());
+      if (EatSymbol("*"))
+        left = Binary(Op::kMultiply, std::move(left), JuelUnary());
       else if (EatSymbol("/") || EatWord("div"))
         left = Binary(Op::kDivide, std::move(left), JuelUnary());
       else if (EatSymbol("%") || EatWord("mod"))
         left = Binary(Op::kRemainder, std::move(left), JuelUnary());
-      else break;
+      else
+        break;
     }
     return left;
   }
@@ -637,7 +688,8 @@ class Parser {
   NodePtr JuelUnary() {
     Depth d(*this);
     if (d.TooDeep())
-      return Error("the expression nests deeper than " + std::to_string(kMaxNesting) + " levels");
+      return Error("the expression nests deeper than " +
+                   std::to_string(kMaxNesting) + " levels");
     if (EatSymbol("-")) {
       auto n = Make(Op::kNegate);
       Adopt(*n, JuelUnary());
@@ -660,17 +712,20 @@ class Parser {
     while (!Failed()) {
       if (IsSymbol(".")) {
         ++pos_;
-        if (Peek().kind != Tok::kName) return Error(Expected("a property or method name"));
+        if (Peek().kind != Tok::kName)
+          return Error(Expected("a property or method name"));
         std::string name = Peek().text;
         std::uint32_t column = Peek().column;
         ++pos_;
         if (IsSymbol("(")) {
-          if (std::find(kJuelMethods.begin(), kJuelMethods.end(), name) == kJuelMethods.end()) {
+          if (std::find(kJuelMethods.begin(), kJuelMethods.end(), name) ==
+              kJuelMethods.end()) {
             pos_ -= 1;
             return Error(std::string(kHostAccess) + "method '" + name +
                          "' is not allowed at column " +
                          std::to_string(column) +
-                         " (allowed: contains, length, size, isEmpty, startsWith, endsWith, "
+                         " (allowed: contains, length, size, isEmpty, "
+                         "startsWith, endsWith, "
                          "equals, toUpperCase, toLowerCase, trim)");
           }
           auto n = Make(Op::kMethod);
@@ -710,13 +765,15 @@ class Parser {
     if (Failed()) return Make(Op::kLiteral);
     if (t.kind == Tok::kNumber || t.kind == Tok::kString) return Primary();
     if (t.kind == Tok::kName) {
-      if (t.text == "true" || t.text == "false" || t.text == "null") return NameOrCall();
-      // name(...) and prefix:name(...) are EL function calls, which reach the host.
-      if (IsSymbol("(", 1) ||
-          (IsSymbol(":", 1) && Peek(2).kind == Tok::kName && IsSymbol("(", 3))) {
+      if (t.text == "true" || t.text == "false" || t.text == "null")
+        return NameOrCall();
+      // name(...) and prefix:name(...) are EL function calls, which reach the
+      // host.
+      if (IsSymbol("(", 1) || (IsSymbol(":", 1) && Peek(2).kind == Tok::kName &&
+                               IsSymbol("(", 3))) {
         return Error(std::string(kHostAccess) +
-                     "functions are not available in JUEL expressions ('" + t.text +
-                     "' at column " + std::to_string(t.column) + ")");
+                     "functions are not available in JUEL expressions ('" +
+                     t.text + "' at column " + std::to_string(t.column) + ")");
       }
       auto n = Make(Op::kName);
       n->name = t.text;
@@ -741,10 +798,12 @@ class Parser {
 
 }  // namespace
 
-Result<std::unique_ptr<Node>> ParseBody(std::string_view body, Dialect dialect) {
+Result<std::unique_ptr<Node>> ParseBody(std::string_view body,
+                                        Dialect dialect) {
   if (body.size() > kMaxExpressionBytes) {
-    return Fail(ErrorCode::kExpression, "the expression is longer than " +
-                                            std::to_string(kMaxExpressionBytes) + " bytes");
+    return Fail(ErrorCode::kExpression,
+                "the expression is longer than " +
+                    std::to_string(kMaxExpressionBytes) + " bytes");
   }
   auto tokens = Tokenize(body, dialect == Dialect::kJuel);
   if (!tokens) return tl::unexpected(tokens.error());

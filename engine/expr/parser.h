@@ -1,6 +1,6 @@
-// Text -> Node tree for both dialects (ast.h). Recursive descent with a nesting limit, so hostile
-// input ends in a clear error instead of a stack overflow. Internal to the expression module;
-// stateless; thread-safe.
+// Text -> Node tree for both dialects (ast.h). Recursive descent with a nesting
+// limit, so hostile input ends in a clear error instead of a stack overflow.
+// Internal to the expression module; stateless; thread-safe.
 #pragma once
 
 #include <memory>

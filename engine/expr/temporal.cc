@@ -1,6 +1,6 @@
-// Temporal parsing, formatting and arithmetic (temporal.h). Calendar math and zones come from
-// HowardHinnant date; this file only decides FEEL's rules: which combinations are defined and
-// what text they print as.
+// Temporal parsing, formatting and arithmetic (temporal.h). Calendar math and
+// zones come from HowardHinnant date; this file only decides FEEL's rules:
+// which combinations are defined and what text they print as.
 #include "expr/temporal.h"
 
 #include <date/date.h>
@@ -31,14 +31,16 @@ bool Digits(std::string_view s, std::size_t at, int n, int& out) {
 std::optional<Date> DateAt(std::string_view s, std::size_t& at) {
   int y, m, d;
   if (!Digits(s, at, 4, y) || s.size() < at + 10 || s[at + 4] != '-' ||
-      !Digits(s, at + 5, 2, m) || s[at + 7] != '-' || !Digits(s, at + 8, 2, d)) {
+      !Digits(s, at + 5, 2, m) || s[at + 7] != '-' ||
+      !Digits(s, at + 8, 2, d)) {
     return std::nullopt;
   }
   date::year_month_day ymd{date::year{y}, date::month{static_cast<unsigned>(m)},
                            date::day{static_cast<unsigned>(d)}};
   if (!ymd.ok()) return std::nullopt;
   at += 10;
-  return Date{static_cast<std::int32_t>(date::sys_days{ymd}.time_since_epoch().count())};
+  return Date{static_cast<std::int32_t>(
+      date::sys_days{ymd}.time_since_epoch().count())};
 }
 
 // hh:mm:ss[.fff] and an optional suffix: Z, +hh:mm, @Zone, [Zone].
@@ -52,7 +54,8 @@ struct ClockPart {
 std::optional<ClockPart> ClockAt(std::string_view s, std::size_t at) {
   ClockPart c;
   int h, m, sec = 0;
-  if (!Digits(s, at, 2, h) || at + 5 > s.size() || s[at + 2] != ':' || !Digits(s, at + 3, 2, m))
+  if (!Digits(s, at, 2, h) || at + 5 > s.size() || s[at + 2] != ':' ||
+      !Digits(s, at + 3, 2, m))
     return std::nullopt;
   at += 5;
   std::int64_t frac_ms = 0;
@@ -108,10 +111,12 @@ std::string Two(std::int64_t n) {
 }
 
 std::string ClockText(std::int64_t ms) {
-  std::string out = Two(ms / 3600000) + ":" + Two(ms / 60000 % 60) + ":" + Two(ms / 1000 % 60);
+  std::string out = Two(ms / 3600000) + ":" + Two(ms / 60000 % 60) + ":" +
+                    Two(ms / 1000 % 60);
   if (ms % 1000) {
     char buf[8];
-    std::snprintf(buf, sizeof buf, ".%03lld", static_cast<long long>(ms % 1000));
+    std::snprintf(buf, sizeof buf, ".%03lld",
+                  static_cast<long long>(ms % 1000));
     out += buf;
   }
   return out;
@@ -136,14 +141,15 @@ DateTime AddMonths(const DateTime& t, std::int64_t months) {
   if (!ymd.ok()) ymd = ymd.year() / ymd.month() / date::last;
   DateTime out = t;
   out.local_ms = date::sys_days{ymd}.time_since_epoch().count() * kDayMs + time;
-  if (!out.zone.empty()) out.offset_minutes = ZoneOffsetAtLocal(out.zone, out.local_ms);
+  if (!out.zone.empty())
+    out.offset_minutes = ZoneOffsetAtLocal(out.zone, out.local_ms);
   return out;
 }
 
 DateTime AddMs(const DateTime& t, std::int64_t ms) {
   if (!t.zone.empty()) {
-    // Exact time on the zone's timeline: 24 hours across a DST switch move the wall clock by 23
-    // or 25.
+    // Exact time on the zone's timeline: 24 hours across a DST switch move the
+    // wall clock by 23 or 25.
     auto moved = InZone(t.zone, t.InstantMs() + ms);
     if (moved) return *moved;
   }
@@ -167,12 +173,14 @@ bool IsKnownZone(const std::string& zone) {
   }
 }
 
-std::optional<std::int32_t> ZoneOffsetAtLocal(const std::string& zone, std::int64_t local_ms) {
+std::optional<std::int32_t> ZoneOffsetAtLocal(const std::string& zone,
+                                              std::int64_t local_ms) {
   try {
     const date::time_zone* tz = date::locate_zone(zone);
     date::local_time<milliseconds> local{milliseconds{local_ms}};
     auto sys = tz->to_sys(local, date::choose::earliest);
-    return static_cast<std::int32_t>((local_ms - sys.time_since_epoch().count()) / 60000);
+    return static_cast<std::int32_t>(
+        (local_ms - sys.time_since_epoch().count()) / 60000);
   } catch (const std::exception&) {
     return std::nullopt;
   }
@@ -248,7 +256,8 @@ Value ParseDuration(std::string_view text) {
     }
     std::int64_t n = 0, frac = 0;
     std::size_t start = i;
-    while (i < text.size() && std::isdigit(static_cast<unsigned char>(text[i]))) {
+    while (i < text.size() &&
+           std::isdigit(static_cast<unsigned char>(text[i]))) {
       if (n > 99999999) return {};
       n = n * 10 + (text[i++] - '0');
     }
@@ -258,7 +267,8 @@ Value ParseDuration(std::string_view text) {
       has_frac = true;
       ++i;
       int scale = 100;
-      while (i < text.size() && std::isdigit(static_cast<unsigned char>(text[i]))) {
+      while (i < text.size() &&
+             std::isdigit(static_cast<unsigned char>(text[i]))) {
         frac += (text[i++] - '0') * scale;
         scale /= 10;
       }
@@ -292,7 +302,8 @@ std::string FormatDate(const Date& d) {
   date::year_month_day ymd{date::sys_days{date::days{d.days}}};
   char buf[16];
   std::snprintf(buf, sizeof buf, "%04d-%02u-%02u", static_cast<int>(ymd.year()),
-                static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()));
+                static_cast<unsigned>(ymd.month()),
+                static_cast<unsigned>(ymd.day()));
   return buf;
 }
 
@@ -319,8 +330,8 @@ std::string FormatDaysTime(const DaysTimeDuration& d) {
   if (days) out += std::to_string(days) + "D";
   if (rest || !days) {
     out += "T";
-    std::int64_t h = rest / 3600000, m = rest / 60000 % 60, s = rest / 1000 % 60,
-                 f = rest % 1000;
+    std::int64_t h = rest / 3600000, m = rest / 60000 % 60,
+                 s = rest / 1000 % 60, f = rest % 1000;
     if (h) out += std::to_string(h) + "H";
     if (m) out += std::to_string(m) + "M";
     if (s || f || (!h && !m)) {
@@ -369,7 +380,8 @@ DateTime Combine(const Date& d, const Time& t) {
   out.local_ms = std::int64_t{d.days} * kDayMs + t.ms;
   out.zone = t.zone;
   out.offset_minutes = t.offset_minutes;
-  if (!out.zone.empty()) out.offset_minutes = ZoneOffsetAtLocal(out.zone, out.local_ms);
+  if (!out.zone.empty())
+    out.offset_minutes = ZoneOffsetAtLocal(out.zone, out.local_ms);
   return out;
 }
 
@@ -379,18 +391,22 @@ Value Add(const Value& a, const Value& b) {
   if (ta == T::kDaysTimeDuration && tb == T::kDaysTimeDuration)
     return DaysTimeDuration{a.days_time().ms + b.days_time().ms};
   if (ta == T::kYearsMonthsDuration && tb == T::kYearsMonthsDuration)
-    return YearsMonthsDuration{a.years_months().months + b.years_months().months};
+    return YearsMonthsDuration{a.years_months().months +
+                               b.years_months().months};
   // Commutative forms: put the point in time first.
   if ((ta == T::kDaysTimeDuration || ta == T::kYearsMonthsDuration) &&
       (tb == T::kDate || tb == T::kDateTime || tb == T::kTime)) {
     return Add(b, a);
   }
   if (ta == T::kDateTime) {
-    if (tb == T::kDaysTimeDuration) return AddMs(a.date_time(), b.days_time().ms);
-    if (tb == T::kYearsMonthsDuration) return AddMonths(a.date_time(), b.years_months().months);
+    if (tb == T::kDaysTimeDuration)
+      return AddMs(a.date_time(), b.days_time().ms);
+    if (tb == T::kYearsMonthsDuration)
+      return AddMonths(a.date_time(), b.years_months().months);
   }
   if (ta == T::kDate) {
-    if (tb == T::kDaysTimeDuration) return DateOf(AddMs(AtMidnight(a.date()), b.days_time().ms));
+    if (tb == T::kDaysTimeDuration)
+      return DateOf(AddMs(AtMidnight(a.date()), b.days_time().ms));
     if (tb == T::kYearsMonthsDuration)
       return DateOf(AddMonths(AtMidnight(a.date()), b.years_months().months));
   }
@@ -406,19 +422,27 @@ Value Add(const Value& a, const Value& b) {
 Value Subtract(const Value& a, const Value& b) {
   using T = Value::Type;
   T ta = a.type(), tb = b.type();
-  if (tb == T::kDaysTimeDuration) return Add(a, DaysTimeDuration{-b.days_time().ms});
-  if (tb == T::kYearsMonthsDuration) return Add(a, YearsMonthsDuration{-b.years_months().months});
+  if (tb == T::kDaysTimeDuration)
+    return Add(a, DaysTimeDuration{-b.days_time().ms});
+  if (tb == T::kYearsMonthsDuration)
+    return Add(a, YearsMonthsDuration{-b.years_months().months});
   if (ta == T::kDateTime && tb == T::kDateTime) {
     if (!SameKind(a.date_time(), b.date_time())) return {};
-    return DaysTimeDuration{a.date_time().InstantMs() - b.date_time().InstantMs()};
+    return DaysTimeDuration{a.date_time().InstantMs() -
+                            b.date_time().InstantMs()};
   }
   if (ta == T::kDate && tb == T::kDate)
-    return DaysTimeDuration{(std::int64_t{a.date().days} - b.date().days) * kDayMs};
-  if (ta == T::kDate && tb == T::kDateTime) return Subtract(AtMidnight(a.date()), b);
-  if (ta == T::kDateTime && tb == T::kDate) return Subtract(a, AtMidnight(b.date()));
+    return DaysTimeDuration{(std::int64_t{a.date().days} - b.date().days) *
+                            kDayMs};
+  if (ta == T::kDate && tb == T::kDateTime)
+    return Subtract(AtMidnight(a.date()), b);
+  if (ta == T::kDateTime && tb == T::kDate)
+    return Subtract(a, AtMidnight(b.date()));
   if (ta == T::kTime && tb == T::kTime) {
-    std::int64_t x = a.time().ms - std::int64_t{a.time().offset_minutes.value_or(0)} * 60000;
-    std::int64_t y = b.time().ms - std::int64_t{b.time().offset_minutes.value_or(0)} * 60000;
+    std::int64_t x =
+        a.time().ms - std::int64_t{a.time().offset_minutes.value_or(0)} * 60000;
+    std::int64_t y =
+        b.time().ms - std::int64_t{b.time().offset_minutes.value_or(0)} * 60000;
     return DaysTimeDuration{x - y};
   }
   return {};
@@ -429,9 +453,12 @@ Value Property(const Value& v, std::string_view name) {
   auto date_parts = [&](const Date& d) -> Value {
     date::sys_days day{date::days{d.days}};
     date::year_month_day ymd{day};
-    if (name == "year") return static_cast<std::int64_t>(static_cast<int>(ymd.year()));
-    if (name == "month") return static_cast<std::int64_t>(static_cast<unsigned>(ymd.month()));
-    if (name == "day") return static_cast<std::int64_t>(static_cast<unsigned>(ymd.day()));
+    if (name == "year")
+      return static_cast<std::int64_t>(static_cast<int>(ymd.year()));
+    if (name == "month")
+      return static_cast<std::int64_t>(static_cast<unsigned>(ymd.month()));
+    if (name == "day")
+      return static_cast<std::int64_t>(static_cast<unsigned>(ymd.day()));
     if (name == "weekday")
       return static_cast<std::int64_t>(date::weekday{day}.iso_encoding());
     return {};

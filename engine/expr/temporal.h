@@ -1,6 +1,7 @@
-// FEEL's temporal values: parsing from ISO 8601 text (also `@Zone` ids), canonical text, calendar
-// arithmetic and time zones from the tz database (HowardHinnant date). Internal to the expression
-// module. Pure functions; thread-safe (the tz database is read-only after its first load).
+// FEEL's temporal values: parsing from ISO 8601 text (also `@Zone` ids),
+// canonical text, calendar arithmetic and time zones from the tz database
+// (HowardHinnant date). Internal to the expression module. Pure functions;
+// thread-safe (the tz database is read-only after its first load).
 #pragma once
 
 #include <optional>
@@ -15,7 +16,8 @@ std::optional<Date> ParseDate(std::string_view text);
 std::optional<Time> ParseTime(std::string_view text);
 // A date and time; a bare date is midnight local.
 std::optional<DateTime> ParseDateTime(std::string_view text);
-// "P1DT2H" -> days-time, "P1Y2M" -> years-months; mixed or invalid -> null Value.
+// "P1DT2H" -> days-time, "P1Y2M" -> years-months; mixed or invalid -> null
+// Value.
 Value ParseDuration(std::string_view text);
 
 std::string FormatDate(const Date& d);
@@ -24,8 +26,10 @@ std::string FormatDateTime(const DateTime& t);
 std::string FormatDaysTime(const DaysTimeDuration& d);
 std::string FormatYearsMonths(const YearsMonthsDuration& d);
 
-// Offset of `zone` (IANA name) at the wall-clock time `local_ms`; nothing for an unknown zone.
-std::optional<std::int32_t> ZoneOffsetAtLocal(const std::string& zone, std::int64_t local_ms);
+// Offset of `zone` (IANA name) at the wall-clock time `local_ms`; nothing for
+// an unknown zone.
+std::optional<std::int32_t> ZoneOffsetAtLocal(const std::string& zone,
+                                              std::int64_t local_ms);
 // Wall clock of `zone` at the instant `utc_ms`.
 std::optional<DateTime> InZone(const std::string& zone, std::int64_t utc_ms);
 bool IsKnownZone(const std::string& zone);
@@ -39,7 +43,8 @@ DateTime Combine(const Date& d, const Time& t);
 Value Add(const Value& a, const Value& b);
 Value Subtract(const Value& a, const Value& b);
 
-// A property of a temporal value (`year`, `weekday`, `hours`, ...); null when it has none.
+// A property of a temporal value (`year`, `weekday`, `hours`, ...); null when
+// it has none.
 Value Property(const Value& v, std::string_view name);
 
 }  // namespace bpmn::expr::temporal

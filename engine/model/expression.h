@@ -27,7 +27,8 @@ struct Expression {
   std::string text;  // as written, trimmed
   Dialect dialect = Dialect::kNone;
   std::string language;  // the declared language attribute, when any
-  // Set at deploy time for FEEL and JUEL; null for plain text and other languages.
+  // Set at deploy time for FEEL and JUEL; null for plain text and other
+  // languages.
   std::shared_ptr<const expr::Expression> compiled;
 
   bool empty() const { return dialect == Dialect::kNone; }

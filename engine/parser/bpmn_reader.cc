@@ -155,11 +155,11 @@ class Reader {
   void CheckDateExpression(const model::Expression& expr, const FlowNode& node,
                            const char* what);
   void ResolveReferences();
-  // Compiles every FEEL and JUEL expression of the diagram; each that does not parse is an
-  // `expression` error on its element.
+  // Compiles every FEEL and JUEL expression of the diagram; each that does not
+  // parse is an `expression` error on its element.
   void CompileExpressions();
-  void Compile(model::Expression& e, const std::string& element_id, SourcePosition at,
-               std::uint32_t process, const char* what);
+  void Compile(model::Expression& e, const std::string& element_id,
+               SourcePosition at, std::uint32_t process, const char* what);
 
   std::string_view text_;
   const LineMap& lines_;
@@ -271,24 +271,31 @@ bool Reader::Read(pugi::xml_node root) {
   return true;
 }
 
-void Reader::Compile(model::Expression& e, const std::string& element_id, SourcePosition at,
-                     std::uint32_t process, const char* what) {
-  if (e.dialect != model::Dialect::kFeel && e.dialect != model::Dialect::kJuel) return;
-  auto compiled = e.dialect == model::Dialect::kFeel && !e.text.empty() && e.text[0] != '='
-                      ? expr::Expression::Compile(e.text, expr::Dialect::kFeel)
-                      : expr::Expression::Compile(e.text);
+void Reader::Compile(model::Expression& e, const std::string& element_id,
+                     SourcePosition at, std::uint32_t process,
+                     const char* what) {
+  if (e.dialect != model::Dialect::kFeel && e.dialect != model::Dialect::kJuel)
+    return;
+  auto compiled =
+      e.dialect == model::Dialect::kFeel && !e.text.empty() && e.text[0] != '='
+          ? expr::Expression::Compile(e.text, expr::Dialect::kFeel)
+          : expr::Expression::Compile(e.text);
   if (!compiled) {
     const std::string& message = compiled.error().message;
     if (message.find(expr::kHostAccess) != std::string::npos) {
-      // Written for an engine that hands expressions to its host language (Java, JavaScript):
-      // not a typo, a language this engine does not run, like a Groovy script.
+      // Written for an engine that hands expressions to its host language
+      // (Java, JavaScript): not a typo, a language this engine does not run,
+      // like a Groovy script.
       Report(Severity::kWarning, "expression-host-access", element_id, at,
-             std::string("the ") + what + " calls into the host, which this engine never does; "
-             "reaching it raises an incident (" + message + ")",
+             std::string("the ") + what +
+                 " calls into the host, which this engine never does; "
+                 "reaching it raises an incident (" +
+                 message + ")",
              process);
     } else {
       Report(Severity::kError, "expression", element_id, at,
-             std::string("the ") + what + " does not parse: " + message, process);
+             std::string("the ") + what + " does not parse: " + message,
+             process);
     }
     return;
   }
@@ -296,7 +303,8 @@ void Reader::Compile(model::Expression& e, const std::string& element_id, Source
 }
 
 void Reader::CompileExpressions() {
-  for (auto& f : data_.flows) Compile(f.condition, f.id, f.position, f.process, "condition");
+  for (auto& f : data_.flows)
+    Compile(f.condition, f.id, f.position, f.process, "condition");
   for (auto& m : data_.messages) {
     model::Expression key = model::MakeExpression(m.correlation_key);
     Compile(key, m.id, m.position, kDocumentLevel, "correlation key");

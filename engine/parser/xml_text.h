@@ -12,16 +12,13 @@
 #include <vector>
 
 #include "bpmn/result.h"
+#include "bpmn/utf8.h"
 
 namespace bpmn::parser {
 
 // The document as UTF-8 without a BOM. Errors (code kParse) name the line of
 // the first bad byte.
 Result<std::string> DecodeToUtf8(std::string_view bytes);
-
-// Byte offset of the first invalid UTF-8 sequence, or npos when `text` is valid
-// UTF-8.
-std::size_t FindInvalidUtf8(std::string_view text);
 
 class LineMap {
  public:

@@ -2,6 +2,8 @@
 // bare) and JUEL (`${...}`). Expected results follow the DMN 1.3 FEEL
 // specification (chapter 10), Camunda 8's FEEL reference and Camunda 7's
 // expression-language guide, written as the engine's canonical JSON (ToJson).
+#include <gtest/gtest.h>
+
 #include <chrono>
 #include <cstddef>
 #include <deque>
@@ -10,8 +12,6 @@
 #include <string>
 #include <string_view>
 #include <utility>
-
-#include <gtest/gtest.h>
 
 #include "expr/expression.h"
 #include "expr/value.h"
@@ -227,8 +227,7 @@ const Case kCases[] = {
     {R"(= split("a1b22c", "[0-9]+"))", kNone, R"(["a","b","c"])"},
     {R"(= string join(["a", "b", "c"]))", kNone, R"("abc")"},
     {R"(= string join(["a", "b", "c"], ", "))", kNone, R"("a, b, c")"},
-    {R"(= string join(["a", "b", "c"], " and "))", kNone,
-     R"("a and b and c")"},
+    {R"(= string join(["a", "b", "c"], " and "))", kNone, R"("a and b and c")"},
     {R"(= string join(["a", "b", "c"], ""))", kNone, R"("abc")"},
     {R"(= string join(["a"], "X"))", kNone, R"("a")"},
     {R"(= string join([], "-"))", kNone, R"("")"},
@@ -242,8 +241,7 @@ const Case kCases[] = {
     {R"(= number("1.5"))", kNone, "1.5"},
     {R"(= number("-12"))", kNone, "-12"},
     {R"(= number("abc"))", kNone, "null"},
-    {R"(= "Hello, " + order.customer.name + "!")", kVars,
-     R"("Hello, Bob!")"},
+    {R"(= "Hello, " + order.customer.name + "!")", kVars, R"("Hello, Bob!")"},
     // Cyrillic: lengths count characters, case mapping covers Cyrillic.
     {R"(= "Привет")", kNone, R"("Привет")"},
     {R"(= string length("Привет"))", kNone, "6"},
@@ -420,8 +418,7 @@ const Case kCases[] = {
     {"= sort([3, 1, 2], function(x, y) x > y)", kNone, "[3,2,1]"},
     {"= sort([3, 1, 2])", kNone, "[1,2,3]"},
     {R"(= sort(["b", "c", "a"]))", kNone, R"(["a","b","c"])"},
-    {"= sort(orders, function(x, y) x.price > y.price).id", kOrders,
-     "[3,2,1]"},
+    {"= sort(orders, function(x, y) x.price > y.price).id", kOrders, "[3,2,1]"},
 
     // ---- Contexts -----------------------------------------------------------
     {"= {a: 1}", kNone, R"({"a":1})"},
@@ -498,8 +495,7 @@ const Case kCases[] = {
     {R"(= date("2026-12-31") + duration("P1D"))", kNone, R"("2027-01-01")"},
     {R"(= date("2024-02-28") + duration("P1D"))", kNone, R"("2024-02-29")"},
     {R"(= date("2026-03-02") + duration("P1M"))", kNone, R"("2026-04-02")"},
-    {R"(= date("2026-03-02") + duration("P1Y2M"))", kNone,
-     R"("2027-05-02")"},
+    {R"(= date("2026-03-02") + duration("P1Y2M"))", kNone, R"("2027-05-02")"},
     {R"(= date(d) + duration("P30D"))", kVars, R"("2026-04-01")"},
     {R"(= date("2026-03-02") - duration("P1D"))", kNone, R"("2026-03-01")"},
     {R"(= date("2026-03-02") - duration("P1Y"))", kNone, R"("2025-03-02")"},
@@ -516,12 +512,12 @@ const Case kCases[] = {
     {R"(= date and time("2026-03-02T09:00:00@Europe/Moscow") - )"
      R"(date and time("2026-03-02T06:00:00Z"))",
      kNone, R"("PT0S")"},
-    {R"(= date and time("2026-03-02T09:00:00") + duration("PT1H30M"))",
-     kNone, R"("2026-03-02T10:30:00")"},
+    {R"(= date and time("2026-03-02T09:00:00") + duration("PT1H30M"))", kNone,
+     R"("2026-03-02T10:30:00")"},
     {R"(= date and time("2026-03-02T23:30:00Z") + duration("PT1H"))", kNone,
      R"("2026-03-03T00:30:00Z")"},
-    {R"(= date and time("2026-03-02T09:00:00+03:00") + duration("P1D"))",
-     kNone, R"("2026-03-03T09:00:00+03:00")"},
+    {R"(= date and time("2026-03-02T09:00:00+03:00") + duration("P1D"))", kNone,
+     R"("2026-03-03T09:00:00+03:00")"},
     {R"(= date and time("2026-03-02T09:00:00Z") + duration("P1M"))", kNone,
      R"("2026-04-02T09:00:00Z")"},
     {R"(= date and time("2026-03-28T12:00:00@Europe/Berlin") + )"
@@ -594,8 +590,7 @@ const Case kCases[] = {
     {"= today().weekday", kNone, "1"},
     {"= now().hour", kNone, "9"},
     {R"(= now() + duration("PT1H"))", kNone, R"("2026-03-02T10:00:00Z")"},
-    {R"(= now() - date and time("2026-03-01T09:00:00Z"))", kNone,
-     R"("P1D")"},
+    {R"(= now() - date and time("2026-03-01T09:00:00Z"))", kNone, R"("P1D")"},
     {R"(= now() > date and time("2026-01-01T00:00:00Z"))", kNone, "true"},
     {R"(= now() = date and time("2026-03-02T09:00:00Z"))", kNone, "true"},
 
@@ -612,8 +607,7 @@ const Case kCases[] = {
     {"= for i in 1..3 return i * i", kNone, "[1,4,9]"},
     {"= for i in 4..2 return i", kNone, "[4,3,2]"},
     {"= for x in [] return x", kNone, "[]"},
-    {"= for i in [1, 2, 3], j in [4, 5] return i + j", kNone,
-     "[5,6,6,7,7,8]"},
+    {"= for i in [1, 2, 3], j in [4, 5] return i + j", kNone, "[5,6,6,7,7,8]"},
     {"= for x in xs return x + 1", kVars, "[11,21,31]"},
     {"= for o in orders return o.price * 2", kOrders, "[10,30,50]"},
     {"= sum(for x in [1, 2, 3] return x)", kNone, "6"},
@@ -660,8 +654,7 @@ const Case kCases[] = {
     {R"(= "a" instance of number)", kNone, "false"},
     {"= true instance of boolean", kNone, "true"},
     {R"(= date("2026-03-02") instance of date)", kNone, "true"},
-    {R"(= duration("P1D") instance of days and time duration)", kNone,
-     "true"},
+    {R"(= duration("P1D") instance of days and time duration)", kNone, "true"},
     {R"(= duration("P1Y") instance of years and months duration)", kNone,
      "true"},
 
@@ -831,9 +824,9 @@ const Case kCases[] = {
 
 EvalOptions Options() {
   EvalOptions options;
-  options.now = std::chrono::sys_days{std::chrono::year{2026} /
-                                      std::chrono::March / 2} +
-                std::chrono::hours{9};
+  options.now =
+      std::chrono::sys_days{std::chrono::year{2026} / std::chrono::March / 2} +
+      std::chrono::hours{9};
   options.zone = "UTC";
   return options;
 }
@@ -877,12 +870,11 @@ TEST_P(ExpressionTableTest, MatchesExpectedResult) {
       << (detail.empty() ? "" : "\nerror:      " + detail);
 }
 
-INSTANTIATE_TEST_SUITE_P(
-    Table, ExpressionTableTest,
-    ::testing::Range(std::size_t{0}, std::size(kCases)),
-    [](const ::testing::TestParamInfo<std::size_t>& info) {
-      return "Case" + std::to_string(info.param);
-    });
+INSTANTIATE_TEST_SUITE_P(Table, ExpressionTableTest,
+                         ::testing::Range(std::size_t{0}, std::size(kCases)),
+                         [](const ::testing::TestParamInfo<std::size_t>& info) {
+                           return "Case" + std::to_string(info.param);
+                         });
 
 TEST(ExpressionTable, HasAtLeast400Cases) {
   EXPECT_GE(std::size(kCases), std::size_t{400});

@@ -159,6 +159,12 @@ const std::vector<MalformedCase>& Cases() {
        5},
       {"64-default-namespace.bpmn", kW, "no-disconnected", "Task_Forgotten", 7,
        5},
+      // Expressions are compiled at read time.
+      {"65-condition-does-not-parse.bpmn", kE, "expression", "Flow_Yes", 13, 5},
+      {"66-condition-calls-the-host.bpmn", kW, "expression-host-access",
+       "Flow_Yes", 13, 5},
+      {"67-due-date-expression-does-not-parse.bpmn", kE, "expression",
+       "Task_Qualify", 5, 5},
   };
   return *kCases;
 }
@@ -299,6 +305,8 @@ TEST(MalformedDiagramsDirectoryTest, EveryRuleIsCovered) {
       "boundary-event-outgoing",
       "unknown-extension",
       "script-language",
+      "expression",
+      "expression-host-access",
   };
   for (std::string_view rule : kRules) {
     const bool covered =

@@ -22,11 +22,10 @@ TEST(XmlText, InvalidUtf8NamesTheLine) {
 }
 
 TEST(XmlText, OverlongAndSurrogateSequencesAreInvalid) {
-  EXPECT_NE(bpmn::parser::FindInvalidUtf8("\xC0\xAF"), std::string::npos);
-  EXPECT_NE(bpmn::parser::FindInvalidUtf8("\xED\xA0\x80"), std::string::npos);
-  EXPECT_EQ(
-      bpmn::parser::FindInvalidUtf8("\xD0\x97\xE2\x82\xAC\xF0\x9F\x98\x80"),
-      std::string::npos);
+  EXPECT_NE(bpmn::FindInvalidUtf8("\xC0\xAF"), std::string::npos);
+  EXPECT_NE(bpmn::FindInvalidUtf8("\xED\xA0\x80"), std::string::npos);
+  EXPECT_EQ(bpmn::FindInvalidUtf8("\xD0\x97\xE2\x82\xAC\xF0\x9F\x98\x80"),
+            std::string::npos);
 }
 
 TEST(XmlText, Windows1252MapsTypographicBytes) {

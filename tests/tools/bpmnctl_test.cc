@@ -83,3 +83,38 @@ TEST(Bpmnctl, ExplainShowsRolesFormsTimersAndConditions) {
 }
 
 }  // namespace
+
+namespace {
+
+TEST(BpmnctlEval, PrintsTheResultAsJson) {
+  auto r = Bpmnctl(
+      R"(eval '=amount > 1000 and channel != "spam"' --vars '{"amount": 5000, "channel": "web"}')");
+  EXPECT_EQ(r.exit_code, 0) << r.out;
+  EXPECT_EQ(r.out, "true\n");
+  auto d = Bpmnctl("eval '=0.1 + 0.2'");
+  EXPECT_EQ(d.out, "0.3\n");
+  auto j =
+      Bpmnctl(R"(eval '${client.length()}' --vars '{"client": "Ромашка"}')");
+  EXPECT_EQ(j.out, "7\n") << j.out;
+}
+
+TEST(BpmnctlEval, NowComesFromTheOption) {
+  auto r =
+      Bpmnctl("eval '=today() + duration(\"P1D\")' --now 2026-03-02T09:00:00Z");
+  EXPECT_EQ(r.out, "\"2026-03-03\"\n");
+  auto z =
+      Bpmnctl("eval '=now()' --now 2026-03-02T09:00:00Z --zone Europe/Moscow");
+  EXPECT_EQ(z.out, "\"2026-03-02T12:00:00@Europe/Moscow\"\n") << z.out;
+}
+
+TEST(BpmnctlEval, ErrorsGoToStderrWithExitOne) {
+  auto r = Bpmnctl("eval '${x.getClass()}' 2>/dev/null; echo rc=$?");
+  EXPECT_NE(r.out.find("rc=1"), std::string::npos) << r.out;
+  auto e = Bpmnctl("eval '=1 +'");
+  EXPECT_EQ(e.exit_code, 1);
+  EXPECT_NE(e.out.find("error: "), std::string::npos);
+  auto u = Bpmnctl("eval '=1' --vars '[1]'");
+  EXPECT_EQ(u.exit_code, 2);
+}
+
+}  // namespace

@@ -1,6 +1,6 @@
-// `bpmnctl eval EXPRESSION [--vars JSON] [--now ISO] [--zone ZONE]`: compiles and evaluates one
-// expression and prints the result as JSON (exit 0), or the error on stderr (exit 1).
-// Single-threaded.
+// `bpmnctl eval EXPRESSION [--vars JSON] [--now ISO] [--zone ZONE]`: compiles
+// and evaluates one expression and prints the result as JSON (exit 0), or the
+// error on stderr (exit 1). Single-threaded.
 #include <iostream>
 
 #include "bpmnctl/commands.h"
@@ -20,8 +20,10 @@ void AddEvalCommand(CLI::App& app, int& exit_code) {
   CLI::App* cmd = app.add_subcommand(
       "eval", "Evaluate a FEEL (=..., or bare) or JUEL (${...}) expression");
   cmd->add_option("expression", opts->expression, "The expression")->required();
-  cmd->add_option("--vars", opts->vars, "Variables as a JSON object")->capture_default_str();
-  cmd->add_option("--now", opts->now, "The time now() and today() see (ISO 8601)")
+  cmd->add_option("--vars", opts->vars, "Variables as a JSON object")
+      ->capture_default_str();
+  cmd->add_option("--now", opts->now,
+                  "The time now() and today() see (ISO 8601)")
       ->capture_default_str();
   cmd->add_option("--zone", opts->zone, "The time zone of now() and today()")
       ->capture_default_str();
