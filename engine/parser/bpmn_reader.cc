@@ -18,7 +18,7 @@
 #include "expr/expression.h"
 #include "model/validate.h"
 #include "parser/extensions.h"
-#include "parser/iso8601.h"
+#include "model/iso8601.h"
 #include "parser/namespaces.h"
 #include "parser/xml_text.h"
 
@@ -651,8 +651,8 @@ void Reader::CheckDateExpression(const model::Expression& expr,
   }
   std::string_view t = expr.text;
   bool ok = (!t.empty() && (t[0] == 'P' || t[0] == '-'))
-                ? ParseIsoDuration(t).has_value()
-                : ParseIsoDateTime(t).has_value();
+                ? model::ParseIsoDuration(t).has_value()
+                : model::ParseIsoDateTime(t).has_value();
   if (!ok) {
     Report(
         Severity::kError, "iso8601", node.id, node.position,
@@ -793,7 +793,7 @@ model::TimerSpec Reader::ReadTimerValue(pugi::xml_node e, model::TimerKind kind,
   std::string text = TextOf(e);
   model::Expression expr = model::MakeExpression(text, Attr(e, "language"));
   if (expr.dialect == model::Dialect::kPlain) {
-    auto spec = ParseTimer(kind, text);
+    auto spec = model::ParseTimer(kind, text);
     if (spec) return *spec;
     if (LooksLikeIso8601(text)) {
       Report(Severity::kError, "iso8601", node.id, node.position,

@@ -1,15 +1,15 @@
 // ISO 8601 as timers and due dates write it: what parses, to what, and what is
 // refused.
-#include "parser/iso8601.h"
+#include "model/iso8601.h"
 
 #include <gtest/gtest.h>
 
 namespace {
 
 using bpmn::model::TimerKind;
-using bpmn::parser::ParseIsoDateTime;
-using bpmn::parser::ParseIsoDuration;
-using bpmn::parser::ParseTimer;
+using bpmn::model::ParseIsoDateTime;
+using bpmn::model::ParseIsoDuration;
+using bpmn::model::ParseTimer;
 
 TEST(Iso8601, DateTimesWithOffsetsAreUtc) {
   auto t = ParseIsoDateTime("2026-03-02T09:00:00+03:00");

@@ -17,5 +17,6 @@ inline constexpr int kExitInternal = 3;
 void AddValidateCommand(CLI::App& app, int& exit_code);
 void AddExplainCommand(CLI::App& app, int& exit_code);
 void AddEvalCommand(CLI::App& app, int& exit_code);
+void AddTestCommand(CLI::App& app, int& exit_code);
 
 }  // namespace bpmnctl

@@ -5,7 +5,7 @@
 
 #include "bpmnctl/commands.h"
 #include "expr/expression.h"
-#include "parser/iso8601.h"
+#include "model/iso8601.h"
 
 namespace bpmnctl {
 
@@ -36,7 +36,7 @@ void AddEvalCommand(CLI::App& app, int& exit_code) {
       exit_code = kExitUsage;
       return;
     }
-    auto now = bpmn::parser::ParseIsoDateTime(opts->now);
+    auto now = bpmn::model::ParseIsoDateTime(opts->now);
     if (!now) {
       std::cerr << "bpmnctl eval: --now: " << now.error().message << "\n";
       exit_code = kExitUsage;

@@ -15,6 +15,7 @@ int main(int argc, char** argv) {
   bpmnctl::AddValidateCommand(app, exit_code);
   bpmnctl::AddExplainCommand(app, exit_code);
   bpmnctl::AddEvalCommand(app, exit_code);
+  bpmnctl::AddTestCommand(app, exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

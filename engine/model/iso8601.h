@@ -12,15 +12,15 @@
 #include "bpmn/result.h"
 #include "model/timer_spec.h"
 
-namespace bpmn::parser {
+namespace bpmn::model {
 
 // A date-time; without an offset it is read as UTC. A bare date is midnight
 // UTC.
-Result<model::TimePoint> ParseIsoDateTime(std::string_view text);
-Result<model::Duration> ParseIsoDuration(std::string_view text);
+Result<TimePoint> ParseIsoDateTime(std::string_view text);
+Result<Duration> ParseIsoDuration(std::string_view text);
 // Fills a literal TimerSpec of `kind` from `text`; the error says what was
 // expected.
-Result<model::TimerSpec> ParseTimer(model::TimerKind kind,
+Result<TimerSpec> ParseTimer(TimerKind kind,
                                     std::string_view text);
 
-}  // namespace bpmn::parser
+}  // namespace bpmn::model

@@ -1,7 +1,7 @@
 // ISO 8601 date-time, duration and repeating-interval parsing (iso8601.h).
 // Strict: every character must be consumed, fields must be in range. Pure
 // functions; thread-safe.
-#include "parser/iso8601.h"
+#include "model/iso8601.h"
 
 #include <date/date.h>
 
@@ -9,11 +9,9 @@
 #include <charconv>
 #include <vector>
 
-namespace bpmn::parser {
+namespace bpmn::model {
 namespace {
 
-using model::Duration;
-using model::TimePoint;
 
 class Cursor {
  public:
@@ -191,21 +189,21 @@ Result<Duration> ParseIsoDuration(std::string_view text) {
   return d;
 }
 
-Result<model::TimerSpec> ParseTimer(model::TimerKind kind,
+Result<TimerSpec> ParseTimer(TimerKind kind,
                                     std::string_view text) {
-  model::TimerSpec spec;
+  TimerSpec spec;
   spec.kind = kind;
   spec.literal = true;
-  spec.source = model::MakeExpression(text);
+  spec.source = MakeExpression(text);
   std::string_view t = spec.source.text;
   switch (kind) {
-    case model::TimerKind::kDate: {
+    case TimerKind::kDate: {
       auto at = ParseIsoDateTime(t);
       if (!at) return tl::unexpected(at.error());
       spec.date = *at;
       return spec;
     }
-    case model::TimerKind::kDuration: {
+    case TimerKind::kDuration: {
       auto d = ParseIsoDuration(t);
       if (!d) return tl::unexpected(d.error());
       if (d->negative)
@@ -214,7 +212,7 @@ Result<model::TimerSpec> ParseTimer(model::TimerKind kind,
       spec.duration = *d;
       return spec;
     }
-    case model::TimerKind::kCycle:
+    case TimerKind::kCycle:
       break;
   }
   auto bad = [&](const std::string& why) {
@@ -280,4 +278,4 @@ Result<model::TimerSpec> ParseTimer(model::TimerKind kind,
   return spec;
 }
 
-}  // namespace bpmn::parser
+}  // namespace bpmn::model

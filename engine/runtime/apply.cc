@@ -1,0 +1,195 @@
+// Apply (event.h): one case per event type, each a small, obvious change of state. Replaying an
+// instance's events through Apply from an empty state gives the same state again.
+#include "model/timer_spec.h"
+#include "runtime/event.h"
+
+namespace bpmn::runtime {
+
+Token* InstanceState::FindToken(Id id) {
+  for (auto& t : tokens)
+    if (t.id == id) return &t;
+  return nullptr;
+}
+
+Scope* InstanceState::FindScope(Id id) {
+  for (auto& s : scopes)
+    if (s.id == id) return &s;
+  return nullptr;
+}
+
+const Scope* InstanceState::FindScope(Id id) const {
+  for (const auto& s : scopes)
+    if (s.id == id) return &s;
+  return nullptr;
+}
+
+namespace {
+template <typename T>
+T* FindItem(std::vector<T>& items, Id id) {
+  for (auto& i : items)
+    if (i.id == id) return &i;
+  return nullptr;
+}
+}  // namespace
+
+void Apply(const Event& e, InstanceState& s) {
+  switch (e.type) {
+    case EventType::kInstanceStarted:
+      s.status = InstanceStatus::kActive;
+      return;
+    case EventType::kInstanceCompleted:
+      s.status = InstanceStatus::kCompleted;
+      return;
+    case EventType::kInstanceTerminated:
+      s.status = InstanceStatus::kTerminated;
+      return;
+    case EventType::kTokenCreated:
+      s.tokens.push_back(Token{e.token, e.node, e.scope, TokenState::kReady, e.flow});
+      return;
+    case EventType::kTokenState:
+      if (Token* t = s.FindToken(e.token)) t->state = e.state;
+      if (e.state == TokenState::kDone) {
+        std::erase_if(s.tokens, [](const Token& t) { return t.state == TokenState::kDone; });
+      }
+      return;
+    case EventType::kElementCompleted:
+      s.completed.push_back(e.node);
+      return;
+    case EventType::kFlowTaken:
+      s.taken_flows.push_back(e.flow);
+      return;
+    case EventType::kScopeOpened: {
+      Scope scope;
+      scope.id = e.scope;
+      scope.parent = e.parent;
+      scope.node = e.node;
+      scope.host_token = e.token;
+      s.scopes.push_back(std::move(scope));
+      return;
+    }
+    case EventType::kScopeClosed:
+      std::erase_if(s.scopes, [&](const Scope& sc) { return sc.id == e.scope; });
+      return;
+    case EventType::kVariablesSet:
+      if (Scope* scope = s.FindScope(e.scope)) {
+        if (e.value.type() == expr::Value::Type::kContext) {
+          for (const auto& [k, v] : e.value.context()) scope->variables[k] = v;
+        }
+      }
+      return;
+    case EventType::kTaskCreated: {
+      UserTask t;
+      t.id = e.item;
+      t.token = e.token;
+      t.node = e.node;
+      t.roles = e.list;
+      t.assignee = e.text;
+      t.created = e.at;
+      if (e.flag) t.due = e.time;
+      s.tasks.push_back(std::move(t));
+      return;
+    }
+    case EventType::kTaskClaimed:
+      if (UserTask* t = FindItem(s.tasks, e.item)) t->assignee = e.text;
+      return;
+    case EventType::kTaskClosed:
+      std::erase_if(s.tasks, [&](const UserTask& t) { return t.id == e.item; });
+      return;
+    case EventType::kJobCreated: {
+      Job j;
+      j.id = e.item;
+      j.token = e.token;
+      j.node = e.node;
+      j.type = e.text;
+      j.retries = e.number;
+      s.jobs.push_back(std::move(j));
+      return;
+    }
+    case EventType::kJobRetries:
+      if (Job* j = FindItem(s.jobs, e.item)) j->retries = e.number;
+      return;
+    case EventType::kJobClosed:
+      std::erase_if(s.jobs, [&](const Job& j) { return j.id == e.item; });
+      return;
+    case EventType::kTimerScheduled: {
+      if (Timer* existing = FindItem(s.timers, e.item)) {
+        existing->due = e.time;
+        existing->remaining = e.number;
+        return;
+      }
+      s.timers.push_back(Timer{e.item, e.token, e.node, e.time, e.number, e.number2, true});
+      return;
+    }
+    case EventType::kTimerClosed:
+      std::erase_if(s.timers, [&](const Timer& t) { return t.id == e.item; });
+      return;
+    case EventType::kSubscriptionOpened:
+      s.subscriptions.push_back(
+          Subscription{e.item, e.token, e.node, e.flag, e.text, e.text2, true});
+      return;
+    case EventType::kSubscriptionClosed:
+      std::erase_if(s.subscriptions, [&](const Subscription& x) { return x.id == e.item; });
+      return;
+    case EventType::kIncidentRaised:
+      s.incidents.push_back(Incident{e.item, e.token, e.node, e.text, true});
+      s.status = InstanceStatus::kIncident;
+      return;
+    case EventType::kIncidentResolved:
+      std::erase_if(s.incidents, [&](const Incident& i) { return i.id == e.item; });
+      if (s.incidents.empty() && s.status == InstanceStatus::kIncident)
+        s.status = InstanceStatus::kActive;
+      return;
+    case EventType::kEscalationRaised:
+      s.escalated.push_back(e.node);
+      return;
+  }
+}
+
+std::string_view EventTypeName(EventType type) {
+  switch (type) {
+    case EventType::kInstanceStarted: return "instance-started";
+    case EventType::kInstanceCompleted: return "instance-completed";
+    case EventType::kInstanceTerminated: return "instance-terminated";
+    case EventType::kTokenCreated: return "token-created";
+    case EventType::kTokenState: return "token-state";
+    case EventType::kElementCompleted: return "element-completed";
+    case EventType::kFlowTaken: return "flow-taken";
+    case EventType::kScopeOpened: return "scope-opened";
+    case EventType::kScopeClosed: return "scope-closed";
+    case EventType::kVariablesSet: return "variables-set";
+    case EventType::kTaskCreated: return "task-created";
+    case EventType::kTaskClaimed: return "task-claimed";
+    case EventType::kTaskClosed: return "task-closed";
+    case EventType::kJobCreated: return "job-created";
+    case EventType::kJobRetries: return "job-retries";
+    case EventType::kJobClosed: return "job-closed";
+    case EventType::kTimerScheduled: return "timer-scheduled";
+    case EventType::kTimerClosed: return "timer-closed";
+    case EventType::kSubscriptionOpened: return "subscription-opened";
+    case EventType::kSubscriptionClosed: return "subscription-closed";
+    case EventType::kIncidentRaised: return "incident-raised";
+    case EventType::kIncidentResolved: return "incident-resolved";
+    case EventType::kEscalationRaised: return "escalation-raised";
+  }
+  return "unknown";
+}
+
+std::string FormatEvent(const Event& e, const model::Definitions& d) {
+  std::string out = std::to_string(e.seq) + " " + model::FormatTimePoint(e.at) + " " +
+                    std::string(EventTypeName(e.type)) + " instance=" + std::to_string(e.instance);
+  if (e.token) out += " token=" + std::to_string(e.token);
+  if (e.scope) out += " scope=" + std::to_string(e.scope);
+  if (e.item) out += " item=" + std::to_string(e.item);
+  if (e.node != model::kNoIndex) out += " element=" + d.node(e.node).id;
+  if (e.flow != model::kNoIndex) out += " flow=" + d.flow(e.flow).id;
+  if (e.type == EventType::kTokenState) out += " state=" + std::to_string(static_cast<int>(e.state));
+  if (!e.text.empty()) out += " text=" + e.text;
+  if (!e.text2.empty()) out += " text2=" + e.text2;
+  for (const auto& l : e.list) out += " role=" + l;
+  if (e.number) out += " n=" + std::to_string(e.number);
+  if (e.time.time_since_epoch().count()) out += " time=" + model::FormatTimePoint(e.time);
+  if (!e.value.is_null()) out += " value=" + expr::ToJson(e.value);
+  return out;
+}
+
+}  // namespace bpmn::runtime

@@ -1,0 +1,71 @@
+// Events: the record of everything that happens to an instance. Behaviours decide and emit them;
+// Apply (apply.h) turns each into a state change; the same list is the history a manager reads
+// and, printed with FormatEvent, the log that two runs of one scenario must share byte for byte.
+// Plain value types; thread-safe to read.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "runtime/instance_state.h"
+
+namespace bpmn::runtime {
+
+enum class EventType : std::uint8_t {
+  kInstanceStarted,     // instance, node (the start event), value: variables
+  kInstanceCompleted,
+  kInstanceTerminated,
+  kTokenCreated,        // token, node, scope, flow
+  kTokenState,          // token, state
+  kElementCompleted,    // token, node
+  kFlowTaken,           // flow
+  kScopeOpened,         // scope, parent, node, token (host)
+  kScopeClosed,         // scope
+  kVariablesSet,        // scope, value: context of the variables set
+  kTaskCreated,         // item, token, node, list: roles, text: assignee, time: due
+  kTaskClaimed,         // item, text: user
+  kTaskClosed,          // item, text: user who completed it, or empty when cancelled
+  kJobCreated,          // item, token, node, text: type, number: retries
+  kJobRetries,          // item, number
+  kJobClosed,           // item
+  kTimerScheduled,      // item, token, node, time: due, number: remaining, number2: interval
+  kTimerClosed,         // item
+  kSubscriptionOpened,  // item, token, node, text: name, text2: correlation key, flag: signal
+  kSubscriptionClosed,  // item
+  kIncidentRaised,      // item, token, node, text: message
+  kIncidentResolved,    // item
+  kEscalationRaised,    // token, node, text: code
+};
+
+struct Event {
+  std::uint64_t seq = 0;
+  TimePoint at{};
+  EventType type = EventType::kInstanceStarted;
+  Id instance = kNoId;
+  Id token = kNoId;
+  Id scope = kNoId;
+  Id parent = kNoId;
+  Id item = kNoId;
+  std::uint32_t node = model::kNoIndex;
+  std::uint32_t flow = model::kNoIndex;
+  TokenState state = TokenState::kReady;
+  bool flag = false;
+  std::int64_t number = 0;
+  std::int64_t number2 = 0;
+  TimePoint time{};
+  std::string text;
+  std::string text2;
+  std::vector<std::string> list;
+  expr::Value value;
+};
+
+std::string_view EventTypeName(EventType type);
+
+// One line: "seq at type instance=.. element=.. ...", stable across runs.
+std::string FormatEvent(const Event& e, const model::Definitions& definitions);
+
+// The only code that changes an InstanceState.
+void Apply(const Event& e, InstanceState& state);
+
+}  // namespace bpmn::runtime

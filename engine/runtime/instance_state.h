@@ -1,0 +1,126 @@
+// The state of one process instance: its tokens, scopes with their variables, and the open work
+// items (user tasks, jobs, timers, message and signal subscriptions, incidents). Changed only by
+// Apply (apply.h); read by the executor and by queries. Single-threaded: one instance is touched
+// by one thread at a time.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "bpmn/clock.h"
+#include "expr/value.h"
+#include "model/definitions.h"
+
+namespace bpmn::runtime {
+
+using Id = std::uint64_t;
+inline constexpr Id kNoId = 0;
+using Variables = std::map<std::string, expr::Value, std::less<>>;
+
+enum class TokenState : std::uint8_t {
+  kReady,    // to be activated by the executor
+  kWaiting,  // at a wait state (task, catch event, sub-process, call activity)
+  kJoined,   // arrived at a joining gateway, waiting for the others
+  kDone,
+};
+
+struct Token {
+  Id id = kNoId;
+  std::uint32_t node = model::kNoIndex;
+  Id scope = kNoId;
+  TokenState state = TokenState::kReady;
+  std::uint32_t via_flow = model::kNoIndex;  // the sequence flow it arrived by
+};
+
+// The root of an instance, or an embedded sub-process: where variables live.
+struct Scope {
+  Id id = kNoId;
+  Id parent = kNoId;
+  std::uint32_t node = model::kNoIndex;  // the sub-process; kNoIndex for the root
+  Id host_token = kNoId;                 // the token waiting at the sub-process
+  Variables variables;
+  bool open = true;
+};
+
+struct UserTask {
+  Id id = kNoId;
+  Id token = kNoId;
+  std::uint32_t node = model::kNoIndex;
+  std::vector<std::string> roles;
+  std::vector<std::string> candidate_users;
+  std::string assignee;
+  TimePoint created{};
+  std::optional<TimePoint> due;
+  bool open = true;
+};
+
+struct Job {
+  Id id = kNoId;
+  Id token = kNoId;
+  std::uint32_t node = model::kNoIndex;
+  std::string type;
+  std::int64_t retries = 3;
+  bool open = true;
+};
+
+// A timer of a catch event, a boundary event, or a target of an event-based gateway.
+struct Timer {
+  Id id = kNoId;
+  Id token = kNoId;                      // the token that waits (host, gateway or catch)
+  std::uint32_t node = model::kNoIndex;  // the timer event
+  TimePoint due{};
+  std::int64_t remaining = 0;            // further repetitions of a cycle; -1 unbounded
+  std::int64_t interval_ms = 0;
+  bool open = true;
+};
+
+struct Subscription {
+  Id id = kNoId;
+  Id token = kNoId;
+  std::uint32_t node = model::kNoIndex;  // catch event, receive task, or boundary event
+  bool signal = false;
+  std::string name;  // message or signal name
+  std::string correlation_key;
+  bool open = true;
+};
+
+struct Incident {
+  Id id = kNoId;
+  Id token = kNoId;
+  std::uint32_t node = model::kNoIndex;
+  std::string message;
+  bool open = true;
+};
+
+enum class InstanceStatus : std::uint8_t { kActive, kCompleted, kTerminated, kIncident };
+
+struct InstanceState {
+  Id id = kNoId;
+  std::shared_ptr<const model::Definitions> definitions;
+  std::uint32_t process = model::kNoIndex;
+  std::string business_key;
+  InstanceStatus status = InstanceStatus::kActive;
+  Id parent_instance = kNoId;  // for instances started by a call activity
+  Id parent_token = kNoId;
+  std::vector<Token> tokens;
+  std::vector<Scope> scopes;
+  std::vector<UserTask> tasks;
+  std::vector<Job> jobs;
+  std::vector<Timer> timers;
+  std::vector<Subscription> subscriptions;
+  std::vector<Incident> incidents;
+  std::vector<std::uint32_t> completed;  // flow nodes in order of completion
+  std::vector<std::uint32_t> escalated;  // flow nodes whose escalation was raised
+  std::vector<std::uint32_t> taken_flows;
+
+  Token* FindToken(Id id);
+  Scope* FindScope(Id id);
+  const Scope* FindScope(Id id) const;
+  const model::FlowNode& node(std::uint32_t index) const { return definitions->node(index); }
+};
+
+}  // namespace bpmn::runtime

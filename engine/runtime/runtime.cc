@@ -1,0 +1,558 @@
+// The interpreter (runtime.h). Commands validate their input and change nothing when refused;
+// then behaviours run: Activate decides what a token does at its flow node (one case per element
+// kind), Complete and Leave move it on along sequence flows, and every state change goes through
+// Emit -> Apply. Drain runs the ready tokens until every token waits or ends.
+#include "runtime/runtime.h"
+
+#include <algorithm>
+#include <set>
+
+#include "expr/expression.h"
+#include "model/validate.h"
+
+namespace bpmn::runtime {
+namespace {
+
+using model::ElementKind;
+using model::EventDefinitionKind;
+using model::FlowNode;
+using model::kNoIndex;
+
+// Variables seen from a scope: its own, then its parents', up to the root.
+class ScopeVariables final : public expr::Variables {
+ public:
+  ScopeVariables(const InstanceState& s, Id scope) : s_(s), scope_(scope) {}
+  const expr::Value* Find(std::string_view name) const override {
+    for (Id id = scope_; id != kNoId;) {
+      const Scope* sc = s_.FindScope(id);
+      if (!sc) break;
+      auto it = sc->variables.find(name);
+      if (it != sc->variables.end()) return &it->second;
+      id = sc->parent;
+    }
+    return nullptr;
+  }
+
+ private:
+  const InstanceState& s_;
+  Id scope_;
+};
+
+expr::Value ToContext(const Variables& vars) {
+  expr::Context c;
+  for (const auto& [k, v] : vars) c.emplace_back(k, v);
+  return expr::Value(std::move(c));
+}
+
+const model::EventDefinition* Definition(const FlowNode& n, EventDefinitionKind kind) {
+  for (const auto& d : n.event_definitions)
+    if (d.kind == kind) return &d;
+  return nullptr;
+}
+
+bool Waits(const FlowNode& n) {
+  return !model::IsSubProcess(n.kind);  // sub-processes list their content instead
+}
+
+}  // namespace
+
+// ------------------------------------------------------------------------------- plumbing
+
+void Runtime::Deploy(std::shared_ptr<const model::Definitions> definitions) {
+  auto runs = model::ExecutableProcesses(*definitions);
+  for (const auto& p : definitions->processes()) {
+    if (runs[p.index] || !processes_.count(p.id)) processes_[p.id] = {definitions, p.index};
+  }
+}
+
+void Runtime::SetUserRoles(const std::string& user, std::vector<std::string> roles) {
+  for (auto& r : roles) r = model::NormalizeRole(r);
+  users_[user] = std::move(roles);
+}
+
+void Runtime::RegisterJobHandler(const std::string& type, JobHandler handler) {
+  handlers_[type] = std::move(handler);
+}
+
+InstanceState* Runtime::Find(Id id) {
+  auto it = instances_.find(id);
+  return it == instances_.end() ? nullptr : it->second.get();
+}
+
+const InstanceState* Runtime::Instance(Id id) const {
+  auto it = instances_.find(id);
+  return it == instances_.end() ? nullptr : it->second.get();
+}
+
+std::vector<const InstanceState*> Runtime::Instances() const {
+  std::vector<const InstanceState*> out;
+  for (const auto& [id, s] : instances_) out.push_back(s.get());
+  return out;
+}
+
+std::vector<const InstanceState*> Runtime::Family(Id id) const {
+  std::vector<const InstanceState*> out;
+  if (const InstanceState* root = Instance(id)) out.push_back(root);
+  for (std::size_t i = 0; i < out.size(); ++i) {
+    for (const auto& [cid, s] : instances_) {
+      if (s->parent_instance == out[i]->id) out.push_back(s.get());
+    }
+  }
+  return out;
+}
+
+const Variables* Runtime::RootVariables(Id instance) const {
+  const InstanceState* s = Instance(instance);
+  if (!s || s->scopes.empty()) return nullptr;
+  return &s->scopes.front().variables;
+}
+
+const model::Definitions* Runtime::DefinitionsOf(Id instance) const {
+  const InstanceState* s = Instance(instance);
+  return s ? s->definitions.get() : nullptr;
+}
+
+void Runtime::Emit(InstanceState& s, Event e) {
+  e.seq = ++next_seq_;
+  e.at = clock_.Now();
+  e.instance = s.id;
+  Apply(e, s);
+  if (keep_log_) log_.push_back(std::move(e));
+}
+
+Id Runtime::CreateToken(InstanceState& s, std::uint32_t node, Id scope, std::uint32_t flow) {
+  Event e;
+  e.type = EventType::kTokenCreated;
+  e.token = NextId();
+  e.node = node;
+  e.scope = scope;
+  e.flow = flow;
+  Emit(s, e);
+  ready_.emplace_back(s.id, e.token);
+  return e.token;
+}
+
+void Runtime::Drain() {
+  while (!ready_.empty()) {
+    auto [instance, token] = ready_.front();
+    ready_.pop_front();
+    InstanceState* s = Find(instance);
+    if (!s) continue;
+    Token* t = s->FindToken(token);
+    if (!t || t->state != TokenState::kReady) continue;
+    Activate(*s, token);
+  }
+}
+
+Id Runtime::ScopeOfToken(InstanceState& s, Id token) {
+  Token* t = s.FindToken(token);
+  return t ? t->scope : kNoId;
+}
+
+Result<expr::Value> Runtime::Evaluate(const InstanceState& s, Id scope,
+                                      const model::Expression& e) {
+  if (e.dialect == model::Dialect::kPlain) return expr::Value(e.text);
+  if (!e.compiled) {
+    return Fail(ErrorCode::kExpression, "'" + e.text + "' is in a language this engine does not run");
+  }
+  ScopeVariables vars(s, scope);
+  expr::EvalOptions options;
+  options.now = clock_.Now();
+  return e.compiled->Evaluate(vars, options);
+}
+
+void Runtime::SetVariables(InstanceState& s, Id scope, Variables vars, bool nearest_definition) {
+  if (vars.empty()) return;
+  // Each variable goes to the nearest scope that already has it, else to the root (Camunda's
+  // rule for task completions), or all to `scope` when asked.
+  std::map<Id, Variables> by_scope;
+  for (auto& [k, v] : vars) {
+    Id target = scope;
+    if (nearest_definition) {
+      target = s.scopes.front().id;
+      for (Id id = scope; id != kNoId;) {
+        const Scope* sc = s.FindScope(id);
+        if (!sc) break;
+        if (sc->variables.count(k)) {
+          target = id;
+          break;
+        }
+        id = sc->parent;
+      }
+    }
+    by_scope[target].emplace(k, std::move(v));
+  }
+  for (auto& [target, values] : by_scope) {
+    Event e;
+    e.type = EventType::kVariablesSet;
+    e.scope = target;
+    e.value = ToContext(values);
+    Emit(s, e);
+  }
+}
+
+std::string Runtime::SignalName(const model::Definitions& d, const std::string& ref) const {
+  const model::RootElement* r = d.FindSignal(ref);
+  return r && !r->name.empty() ? r->name : ref;
+}
+
+std::string Runtime::MessageName(const model::Definitions& d, const std::string& ref) const {
+  const model::RootElement* r = d.FindMessage(ref);
+  return r && !r->name.empty() ? r->name : ref;
+}
+
+// ------------------------------------------------------------------------------- commands
+
+Result<Id> Runtime::Start(const std::string& process_id, Variables variables,
+                          std::string business_key, const std::string& start_event_id) {
+  auto it = processes_.find(process_id);
+  if (it == processes_.end()) {
+    return Fail(ErrorCode::kNotFound, "no deployed process '" + process_id + "'");
+  }
+  const auto& [defs, process] = it->second;
+  std::uint32_t start = kNoIndex;
+  for (auto i : defs->process(process).top_level) {
+    const FlowNode& n = defs->node(i);
+    if (n.kind != ElementKind::kStartEvent) continue;
+    if (start_event_id.empty() ? n.event_definitions.empty() : n.id == start_event_id) {
+      start = i;
+      break;
+    }
+  }
+  if (start == kNoIndex && !start_event_id.empty()) {
+    return Fail(ErrorCode::kNotFound, "no start event '" + start_event_id + "'");
+  }
+  auto id = StartInstance(defs, process, std::move(variables), std::move(business_key), start,
+                          kNoId, kNoId);
+  Drain();
+  return id;
+}
+
+Result<Id> Runtime::StartInstance(std::shared_ptr<const model::Definitions> defs,
+                                  std::uint32_t process, Variables variables,
+                                  std::string business_key, std::uint32_t start_node,
+                                  Id parent_instance, Id parent_token) {
+  auto state = std::make_unique<InstanceState>();
+  state->id = NextId();
+  state->definitions = defs;
+  state->process = process;
+  state->business_key = std::move(business_key);
+  state->parent_instance = parent_instance;
+  state->parent_token = parent_token;
+  InstanceState& s = *state;
+  instances_[s.id] = std::move(state);
+  Event started;
+  started.type = EventType::kInstanceStarted;
+  started.node = start_node;
+  started.value = ToContext(variables);
+  started.text = s.business_key;
+  Emit(s, started);
+  Event scope;
+  scope.type = EventType::kScopeOpened;
+  scope.scope = NextId();
+  Emit(s, scope);
+  SetVariables(s, scope.scope, std::move(variables), false);
+  if (start_node != kNoIndex) {
+    CreateToken(s, start_node, scope.scope, kNoIndex);
+  } else {
+    // Implicit start (BPMN 2.0, 10.5.2): every flow node without incoming flows.
+    for (auto i : defs->process(process).top_level) {
+      const FlowNode& n = defs->node(i);
+      if (n.incoming.empty() && n.kind != ElementKind::kBoundaryEvent &&
+          n.kind != ElementKind::kEventSubProcess && !n.is_for_compensation &&
+          !(n.kind == ElementKind::kStartEvent && !n.event_definitions.empty())) {
+        CreateToken(s, i, scope.scope, kNoIndex);
+      }
+    }
+  }
+  CheckScope(s, scope.scope);
+  return s.id;
+}
+
+namespace {
+bool HasRole(const std::vector<std::string>& user_roles, const std::vector<std::string>& roles) {
+  for (const auto& r : roles)
+    if (std::find(user_roles.begin(), user_roles.end(), r) != user_roles.end()) return true;
+  return false;
+}
+}  // namespace
+
+Result<void> Runtime::ClaimTask(Id task_id, const std::string& user) {
+  for (auto& [id, s] : instances_) {
+    for (auto& t : s->tasks) {
+      if (t.id != task_id) continue;
+      if (!users_.empty()) {
+        auto u = users_.find(user);
+        bool allowed = u != users_.end() &&
+                       (t.roles.empty() || HasRole(u->second, t.roles) || t.assignee == user);
+        if (!allowed) {
+          return Fail(ErrorCode::kRole, "user '" + user + "' holds no role of task '" +
+                                            s->node(t.node).id + "'");
+        }
+      }
+      if (!t.assignee.empty() && t.assignee != user) {
+        return Fail(ErrorCode::kState, "task '" + s->node(t.node).id + "' is claimed by '" +
+                                           t.assignee + "'");
+      }
+      Event e;
+      e.type = EventType::kTaskClaimed;
+      e.item = t.id;
+      e.node = t.node;
+      e.text = user;
+      Emit(*s, e);
+      return {};
+    }
+  }
+  return Fail(ErrorCode::kNotFound, "no open task " + std::to_string(task_id));
+}
+
+Result<void> Runtime::CompleteTask(Id task_id, const std::string& user, Variables variables) {
+  for (auto& [id, sp] : instances_) {
+    InstanceState& s = *sp;
+    for (auto& t : s.tasks) {
+      if (t.id != task_id) continue;
+      const FlowNode& n = s.node(t.node);
+      if (!users_.empty()) {
+        auto u = users_.find(user);
+        bool candidate = std::find(t.candidate_users.begin(), t.candidate_users.end(), user) !=
+                         t.candidate_users.end();
+        bool allowed = t.assignee == user || candidate ||
+                       (u != users_.end() && (t.roles.empty() || HasRole(u->second, t.roles)));
+        if (!allowed) {
+          std::string roles;
+          for (const auto& r : t.roles) roles += (roles.empty() ? "" : ", ") + r;
+          return Fail(ErrorCode::kRole, "user '" + user + "' holds no role of task '" + n.id +
+                                            "' (" + roles + ")");
+        }
+      }
+      if (!t.assignee.empty() && t.assignee != user && !users_.empty()) {
+        auto u = users_.find(user);
+        if (u == users_.end() || !HasRole(u->second, t.roles)) {
+          return Fail(ErrorCode::kRole, "task '" + n.id + "' is assigned to '" + t.assignee + "'");
+        }
+      }
+      // Required form fields: given now, or already set in the instance.
+      if (n.user_task) {
+        ScopeVariables vars(s, ScopeOfToken(s, t.token));
+        std::vector<std::string> missing;
+        for (const auto& f : n.user_task->form_fields) {
+          if (!f.required()) continue;
+          auto given = variables.find(f.id);
+          bool present = given != variables.end() ? !given->second.is_null()
+                                                  : (vars.Find(f.id) && !vars.Find(f.id)->is_null());
+          if (!present) missing.push_back(f.id);
+        }
+        if (!missing.empty()) {
+          std::string list;
+          for (const auto& m : missing) list += (list.empty() ? "" : ", ") + m;
+          return Fail(ErrorCode::kFields, "task '" + n.id + "' needs the required fields: " + list,
+                      n.id);
+        }
+      }
+      Id token = t.token;
+      Id task = t.id;
+      Event closed;
+      closed.type = EventType::kTaskClosed;
+      closed.item = task;
+      closed.node = t.node;
+      closed.text = user;
+      SetVariables(s, ScopeOfToken(s, token), std::move(variables), true);
+      Emit(s, closed);
+      Disarm(s, token);
+      Complete(s, token);
+      Drain();
+      return {};
+    }
+  }
+  return Fail(ErrorCode::kNotFound, "no open task " + std::to_string(task_id));
+}
+
+Result<void> Runtime::CorrelateMessage(const std::string& name, const std::string& key,
+                                       Variables variables) {
+  for (auto& [id, sp] : instances_) {
+    InstanceState& s = *sp;
+    for (const auto& sub : s.subscriptions) {
+      if (sub.signal || sub.name != name) continue;
+      if (!key.empty() && sub.correlation_key != key &&
+          !(sub.correlation_key.empty() && s.business_key == key)) {
+        continue;
+      }
+      Subscription chosen = sub;
+      Trigger(s, chosen.token, chosen.node, std::move(variables));
+      Drain();
+      return {};
+    }
+  }
+  // A message start event of a deployed process starts a new instance.
+  for (const auto& [pid, entry] : processes_) {
+    const auto& [defs, process] = entry;
+    for (auto i : defs->process(process).top_level) {
+      const FlowNode& n = defs->node(i);
+      const auto* d = Definition(n, EventDefinitionKind::kMessage);
+      if (n.kind == ElementKind::kStartEvent && d && MessageName(*defs, d->ref) == name) {
+        auto started = StartInstance(defs, process, std::move(variables), key, i, kNoId, kNoId);
+        Drain();
+        if (!started) return tl::unexpected(started.error());
+        return {};
+      }
+    }
+  }
+  return Fail(ErrorCode::kNotFound, "no subscription waits for message '" + name + "'" +
+                                        (key.empty() ? "" : " with correlation key '" + key + "'"));
+}
+
+Result<int> Runtime::BroadcastSignal(const std::string& name, Variables variables) {
+  int delivered = 0;
+  std::vector<std::pair<Id, Subscription>> targets;
+  for (auto& [id, sp] : instances_) {
+    for (const auto& sub : sp->subscriptions)
+      if (sub.signal && sub.name == name) targets.emplace_back(id, sub);
+  }
+  for (auto& [id, sub] : targets) {
+    InstanceState* s = Find(id);
+    if (!s) continue;
+    bool still_open = std::any_of(s->subscriptions.begin(), s->subscriptions.end(),
+                                  [&](const Subscription& x) { return x.id == sub.id; });
+    if (!still_open) continue;
+    Trigger(*s, sub.token, sub.node, variables);
+    ++delivered;
+  }
+  for (const auto& [pid, entry] : processes_) {
+    const auto& [defs, process] = entry;
+    for (auto i : defs->process(process).top_level) {
+      const FlowNode& n = defs->node(i);
+      const auto* d = Definition(n, EventDefinitionKind::kSignal);
+      if (n.kind == ElementKind::kStartEvent && d && SignalName(*defs, d->ref) == name) {
+        StartInstance(defs, process, variables, {}, i, kNoId, kNoId);
+        ++delivered;
+      }
+    }
+  }
+  Drain();
+  return delivered;
+}
+
+namespace {
+template <typename F>
+bool ForJob(std::map<Id, std::unique_ptr<InstanceState>>& instances, Id job, F&& f) {
+  for (auto& [id, sp] : instances) {
+    for (auto& j : sp->jobs) {
+      if (j.id == job) {
+        Job copy = j;
+        f(*sp, copy);
+        return true;
+      }
+    }
+  }
+  return false;
+}
+}  // namespace
+
+Result<void> Runtime::CompleteJob(Id job, Variables variables) {
+  bool found = ForJob(instances_, job, [&](InstanceState& s, const Job& j) {
+    Event e;
+    e.type = EventType::kJobClosed;
+    e.item = j.id;
+    e.node = j.node;
+    SetVariables(s, ScopeOfToken(s, j.token), std::move(variables), true);
+    Emit(s, e);
+    Disarm(s, j.token);
+    Complete(s, j.token);
+  });
+  if (!found) return Fail(ErrorCode::kNotFound, "no open job " + std::to_string(job));
+  Drain();
+  return {};
+}
+
+Result<void> Runtime::FailJob(Id job, const std::string& message) {
+  bool found = ForJob(instances_, job, [&](InstanceState& s, const Job& j) {
+    Event e;
+    e.type = EventType::kJobRetries;
+    e.item = j.id;
+    e.node = j.node;
+    e.number = std::max<std::int64_t>(0, j.retries - 1);
+    Emit(s, e);
+    if (e.number == 0) Incident(s, j.token, "job failed with no retries left: " + message);
+  });
+  if (!found) return Fail(ErrorCode::kNotFound, "no open job " + std::to_string(job));
+  return {};
+}
+
+Result<void> Runtime::ThrowJobError(Id job, const std::string& code, Variables variables) {
+  bool found = ForJob(instances_, job, [&](InstanceState& s, const Job& j) {
+    Event e;
+    e.type = EventType::kJobClosed;
+    e.item = j.id;
+    e.node = j.node;
+    Emit(s, e);
+    SetVariables(s, ScopeOfToken(s, j.token), std::move(variables), true);
+    ThrowError(s, j.token, code, false);
+  });
+  if (!found) return Fail(ErrorCode::kNotFound, "no open job " + std::to_string(job));
+  Drain();
+  return {};
+}
+
+std::optional<TimePoint> Runtime::NextDue() const {
+  std::optional<TimePoint> next;
+  for (const auto& [id, s] : instances_)
+    for (const auto& t : s->timers)
+      if (!next || t.due < *next) next = t.due;
+  return next;
+}
+
+void Runtime::FireDue() {
+  while (true) {
+    // The earliest due timer across all instances, ties by id: deterministic order.
+    InstanceState* owner = nullptr;
+    const Timer* best = nullptr;
+    for (auto& [id, sp] : instances_) {
+      for (const auto& t : sp->timers) {
+        if (t.due > clock_.Now()) continue;
+        if (!best || t.due < best->due || (t.due == best->due && t.id < best->id)) {
+          best = &t;
+          owner = sp.get();
+        }
+      }
+    }
+    if (!best) return;
+    Timer fired = *best;
+    FireTimer(*owner, fired);
+    Drain();
+  }
+}
+
+// ------------------------------------------------------------------------------- queries
+
+std::vector<std::string> Runtime::Waiting(Id instance) const {
+  std::vector<std::string> out;
+  const InstanceState* s = Instance(instance);
+  if (!s) return out;
+  for (const auto& t : s->tokens) {
+    if (t.state != TokenState::kWaiting) continue;
+    const FlowNode& n = s->node(t.node);
+    if (Waits(n)) out.push_back(n.id);
+  }
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+std::vector<Runtime::TaskRef> Runtime::OpenTasks(Id instance) const {
+  std::vector<TaskRef> out;
+  for (const InstanceState* s : Family(instance))
+    for (const auto& t : s->tasks) out.push_back({s, &t});
+  std::sort(out.begin(), out.end(),
+            [](const TaskRef& a, const TaskRef& b) { return a.task->id < b.task->id; });
+  return out;
+}
+
+std::vector<std::pair<const InstanceState*, const Job*>> Runtime::OpenJobs(Id instance) const {
+  std::vector<std::pair<const InstanceState*, const Job*>> out;
+  for (const InstanceState* s : Family(instance))
+    for (const auto& j : s->jobs) out.emplace_back(s, &j);
+  std::sort(out.begin(), out.end(),
+            [](const auto& a, const auto& b) { return a.second->id < b.second->id; });
+  return out;
+}
+
+}  // namespace bpmn::runtime
