@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# The main job, as far as it exists today: install what is missing, build bpmnctl, then validate
-# and explain the sample diagrams. Later issues turn this into running the samples on SQLite and
-# serving them.
+# The main job, as far as it exists today: install what is missing, build bpmnctl, validate and
+# explain the sample diagrams, and replay their scenarios on the interpreter. Later issues turn
+# this into running the samples on SQLite and serving them.
 set -euo pipefail
 cd "$(dirname "$0")"
 ./setup.sh
@@ -10,3 +10,4 @@ cmake --build build -j2 --target bpmnctl
 for f in bpmn-samples/*.bpmn; do
   ./build/tools/bpmnctl explain "$f"
 done
+./build/tools/bpmnctl test bpmn-samples --coverage

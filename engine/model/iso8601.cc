@@ -12,7 +12,6 @@
 namespace bpmn::model {
 namespace {
 
-
 class Cursor {
  public:
   explicit Cursor(std::string_view s) : s_(s) {}
@@ -189,8 +188,7 @@ Result<Duration> ParseIsoDuration(std::string_view text) {
   return d;
 }
 
-Result<TimerSpec> ParseTimer(TimerKind kind,
-                                    std::string_view text) {
+Result<TimerSpec> ParseTimer(TimerKind kind, std::string_view text) {
   TimerSpec spec;
   spec.kind = kind;
   spec.literal = true;

@@ -20,7 +20,6 @@ Result<TimePoint> ParseIsoDateTime(std::string_view text);
 Result<Duration> ParseIsoDuration(std::string_view text);
 // Fills a literal TimerSpec of `kind` from `text`; the error says what was
 // expected.
-Result<TimerSpec> ParseTimer(TimerKind kind,
-                                    std::string_view text);
+Result<TimerSpec> ParseTimer(TimerKind kind, std::string_view text);
 
 }  // namespace bpmn::model

@@ -25,6 +25,8 @@ struct SequenceFlow {
   std::string target_ref;
   Expression condition;
   bool is_default = false;  // the source's default flow
+  std::uint32_t target_slot =
+      kNoIndex;  // position among the target's incoming flows
   SourcePosition position;
 };
 

@@ -16,9 +16,9 @@
 #include <unordered_set>
 
 #include "expr/expression.h"
+#include "model/iso8601.h"
 #include "model/validate.h"
 #include "parser/extensions.h"
-#include "model/iso8601.h"
 #include "parser/namespaces.h"
 #include "parser/xml_text.h"
 
@@ -1058,6 +1058,8 @@ void Reader::ResolveReferences() {
                f.process);
       } else {
         data_.nodes[f.source].outgoing.push_back(f.index);
+        f.target_slot =
+            static_cast<std::uint32_t>(data_.nodes[f.target].incoming.size());
         data_.nodes[f.target].incoming.push_back(f.index);
       }
     }

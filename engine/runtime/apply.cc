@@ -1,14 +1,14 @@
-// Apply (event.h): one case per event type, each a small, obvious change of state. Replaying an
-// instance's events through Apply from an empty state gives the same state again.
+// Apply (event.h): one case per event type, each a small, obvious change of
+// state. Replaying an instance's events through Apply from an empty state gives
+// the same state again.
 #include "model/timer_spec.h"
 #include "runtime/event.h"
 
 namespace bpmn::runtime {
 
 Token* InstanceState::FindToken(Id id) {
-  for (auto& t : tokens)
-    if (t.id == id) return &t;
-  return nullptr;
+  auto it = tokens.find(id);
+  return it == tokens.end() ? nullptr : &it->second;
 }
 
 Scope* InstanceState::FindScope(Id id) {
@@ -44,14 +44,39 @@ void Apply(const Event& e, InstanceState& s) {
       s.status = InstanceStatus::kTerminated;
       return;
     case EventType::kTokenCreated:
-      s.tokens.push_back(Token{e.token, e.node, e.scope, TokenState::kReady, e.flow});
+      s.tokens.emplace(
+          e.token, Token{e.token, e.node, e.scope, TokenState::kReady, e.flow});
       return;
-    case EventType::kTokenState:
-      if (Token* t = s.FindToken(e.token)) t->state = e.state;
+    case EventType::kTokenState: {
+      Token* t = s.FindToken(e.token);
+      if (!t) return;
+      const TokenState before = t->state;
+      t->state = e.state;
+      if (e.state == TokenState::kJoined && t->via_flow != model::kNoIndex) {
+        const auto& node = s.node(t->node);
+        auto& join = s.joins[{t->node, t->scope}];
+        join.by_flow.resize(node.incoming.size());
+        auto& queue =
+            join.by_flow[s.definitions->flow(t->via_flow).target_slot];
+        if (queue.empty()) ++join.filled;
+        queue.push_back(t->id);
+      }
       if (e.state == TokenState::kDone) {
-        std::erase_if(s.tokens, [](const Token& t) { return t.state == TokenState::kDone; });
+        if (before == TokenState::kJoined && t->via_flow != model::kNoIndex) {
+          auto it = s.joins.find({t->node, t->scope});
+          if (it != s.joins.end()) {
+            auto& queue =
+                it->second
+                    .by_flow[s.definitions->flow(t->via_flow).target_slot];
+            std::erase(queue, t->id);
+            if (queue.empty()) --it->second.filled;
+            if (it->second.filled == 0) s.joins.erase(it);
+          }
+        }
+        s.tokens.erase(e.token);
       }
       return;
+    }
     case EventType::kElementCompleted:
       s.completed.push_back(e.node);
       return;
@@ -68,7 +93,8 @@ void Apply(const Event& e, InstanceState& s) {
       return;
     }
     case EventType::kScopeClosed:
-      std::erase_if(s.scopes, [&](const Scope& sc) { return sc.id == e.scope; });
+      std::erase_if(s.scopes,
+                    [&](const Scope& sc) { return sc.id == e.scope; });
       return;
     case EventType::kVariablesSet:
       if (Scope* scope = s.FindScope(e.scope)) {
@@ -117,7 +143,8 @@ void Apply(const Event& e, InstanceState& s) {
         existing->remaining = e.number;
         return;
       }
-      s.timers.push_back(Timer{e.item, e.token, e.node, e.time, e.number, e.number2, true});
+      s.timers.push_back(
+          Timer{e.item, e.token, e.node, e.time, e.number, e.number2, true});
       return;
     }
     case EventType::kTimerClosed:
@@ -128,14 +155,16 @@ void Apply(const Event& e, InstanceState& s) {
           Subscription{e.item, e.token, e.node, e.flag, e.text, e.text2, true});
       return;
     case EventType::kSubscriptionClosed:
-      std::erase_if(s.subscriptions, [&](const Subscription& x) { return x.id == e.item; });
+      std::erase_if(s.subscriptions,
+                    [&](const Subscription& x) { return x.id == e.item; });
       return;
     case EventType::kIncidentRaised:
       s.incidents.push_back(Incident{e.item, e.token, e.node, e.text, true});
       s.status = InstanceStatus::kIncident;
       return;
     case EventType::kIncidentResolved:
-      std::erase_if(s.incidents, [&](const Incident& i) { return i.id == e.item; });
+      std::erase_if(s.incidents,
+                    [&](const Incident& i) { return i.id == e.item; });
       if (s.incidents.empty() && s.status == InstanceStatus::kIncident)
         s.status = InstanceStatus::kActive;
       return;
@@ -147,47 +176,73 @@ void Apply(const Event& e, InstanceState& s) {
 
 std::string_view EventTypeName(EventType type) {
   switch (type) {
-    case EventType::kInstanceStarted: return "instance-started";
-    case EventType::kInstanceCompleted: return "instance-completed";
-    case EventType::kInstanceTerminated: return "instance-terminated";
-    case EventType::kTokenCreated: return "token-created";
-    case EventType::kTokenState: return "token-state";
-    case EventType::kElementCompleted: return "element-completed";
-    case EventType::kFlowTaken: return "flow-taken";
-    case EventType::kScopeOpened: return "scope-opened";
-    case EventType::kScopeClosed: return "scope-closed";
-    case EventType::kVariablesSet: return "variables-set";
-    case EventType::kTaskCreated: return "task-created";
-    case EventType::kTaskClaimed: return "task-claimed";
-    case EventType::kTaskClosed: return "task-closed";
-    case EventType::kJobCreated: return "job-created";
-    case EventType::kJobRetries: return "job-retries";
-    case EventType::kJobClosed: return "job-closed";
-    case EventType::kTimerScheduled: return "timer-scheduled";
-    case EventType::kTimerClosed: return "timer-closed";
-    case EventType::kSubscriptionOpened: return "subscription-opened";
-    case EventType::kSubscriptionClosed: return "subscription-closed";
-    case EventType::kIncidentRaised: return "incident-raised";
-    case EventType::kIncidentResolved: return "incident-resolved";
-    case EventType::kEscalationRaised: return "escalation-raised";
+    case EventType::kInstanceStarted:
+      return "instance-started";
+    case EventType::kInstanceCompleted:
+      return "instance-completed";
+    case EventType::kInstanceTerminated:
+      return "instance-terminated";
+    case EventType::kTokenCreated:
+      return "token-created";
+    case EventType::kTokenState:
+      return "token-state";
+    case EventType::kElementCompleted:
+      return "element-completed";
+    case EventType::kFlowTaken:
+      return "flow-taken";
+    case EventType::kScopeOpened:
+      return "scope-opened";
+    case EventType::kScopeClosed:
+      return "scope-closed";
+    case EventType::kVariablesSet:
+      return "variables-set";
+    case EventType::kTaskCreated:
+      return "task-created";
+    case EventType::kTaskClaimed:
+      return "task-claimed";
+    case EventType::kTaskClosed:
+      return "task-closed";
+    case EventType::kJobCreated:
+      return "job-created";
+    case EventType::kJobRetries:
+      return "job-retries";
+    case EventType::kJobClosed:
+      return "job-closed";
+    case EventType::kTimerScheduled:
+      return "timer-scheduled";
+    case EventType::kTimerClosed:
+      return "timer-closed";
+    case EventType::kSubscriptionOpened:
+      return "subscription-opened";
+    case EventType::kSubscriptionClosed:
+      return "subscription-closed";
+    case EventType::kIncidentRaised:
+      return "incident-raised";
+    case EventType::kIncidentResolved:
+      return "incident-resolved";
+    case EventType::kEscalationRaised:
+      return "escalation-raised";
   }
   return "unknown";
 }
 
 std::string FormatEvent(const Event& e, const model::Definitions& d) {
-  std::string out = std::to_string(e.seq) + " " + model::FormatTimePoint(e.at) + " " +
-                    std::string(EventTypeName(e.type)) + " instance=" + std::to_string(e.instance);
+  std::string out = std::to_string(e.seq) + " " + model::FormatTimePoint(e.at) +
+                    " " + std::string(EventTypeName(e.type)) +
+                    " instance=" + std::to_string(e.instance);
   if (e.token) out += " token=" + std::to_string(e.token);
   if (e.scope) out += " scope=" + std::to_string(e.scope);
   if (e.item) out += " item=" + std::to_string(e.item);
   if (e.node != model::kNoIndex) out += " element=" + d.node(e.node).id;
   if (e.flow != model::kNoIndex) out += " flow=" + d.flow(e.flow).id;
-  if (e.type == EventType::kTokenState) out += " state=" + std::to_string(static_cast<int>(e.state));
+  if (e.type == EventType::kTokenState)
+    out += " state=" + std::to_string(static_cast<int>(e.state));
   if (!e.text.empty()) out += " text=" + e.text;
   if (!e.text2.empty()) out += " text2=" + e.text2;
   for (const auto& l : e.list) out += " role=" + l;
   if (e.number) out += " n=" + std::to_string(e.number);
-  if (e.time.time_since_epoch().count()) out += " time=" + model::FormatTimePoint(e.time);
+  if (e.time.time_since_epoch().count())
+    out += " time=" + model::FormatTimePoint(e.time);
   if (!e.value.is_null()) out += " value=" + expr::ToJson(e.value);
   return out;
 }

@@ -1,6 +1,7 @@
-// What a token does at each kind of flow node (the behaviours of runtime.h), and how events
-// (timers, messages, signals, errors, escalations) reach the tokens that wait for them. Token
-// pointers are never held across Emit: creating or ending a token moves the others.
+// What a token does at each kind of flow node (the behaviours of runtime.h),
+// and how events (timers, messages, signals, errors, escalations) reach the
+// tokens that wait for them. Token pointers are never held across Emit:
+// creating or ending a token moves the others.
 #include <algorithm>
 #include <set>
 
@@ -16,7 +17,8 @@ using model::EventDefinitionKind;
 using model::FlowNode;
 using model::kNoIndex;
 
-const model::EventDefinition* Definition(const FlowNode& n, EventDefinitionKind kind) {
+const model::EventDefinition* Definition(const FlowNode& n,
+                                         EventDefinitionKind kind) {
   for (const auto& d : n.event_definitions)
     if (d.kind == kind) return &d;
   return nullptr;
@@ -49,7 +51,8 @@ void Runtime::Activate(InstanceState& s, Id token_id) {
         const model::RootElement* err = s.definitions->FindError(d->ref);
         ThrowError(s, token_id, err ? err->code : std::string(), true);
         return;
-      } else if (const auto* d = Definition(n, EventDefinitionKind::kEscalation)) {
+      } else if (const auto* d =
+                     Definition(n, EventDefinitionKind::kEscalation)) {
         const model::RootElement* esc = s.definitions->FindEscalation(d->ref);
         ThrowEscalation(s, token_id, esc ? esc->code : std::string());
       } else if (const auto* d = Definition(n, EventDefinitionKind::kSignal)) {
@@ -72,7 +75,8 @@ void Runtime::Activate(InstanceState& s, Id token_id) {
       e.item = NextId();
       e.token = token_id;
       e.node = token.node;
-      for (const auto& g : spec.candidate_groups) e.list.push_back(model::NormalizeRole(g));
+      for (const auto& g : spec.candidate_groups)
+        e.list.push_back(model::NormalizeRole(g));
       if (e.list.empty() && !n.role.empty()) e.list.push_back(n.role);
       if (!spec.assignee.empty()) {
         auto a = Evaluate(s, token.scope, spec.assignee);
@@ -105,7 +109,8 @@ void Runtime::Activate(InstanceState& s, Id token_id) {
         job.node = token.node;
         job.type = type;
         const Scope* root = s.FindScope(token.scope);
-        JobOutcome outcome = handler->second(job, root ? root->variables : Variables{});
+        JobOutcome outcome =
+            handler->second(job, root ? root->variables : Variables{});
         if (!outcome.error_code.empty()) {
           ThrowError(s, token_id, outcome.error_code, false);
           return;
@@ -123,7 +128,8 @@ void Runtime::Activate(InstanceState& s, Id token_id) {
       e.number = 3;
       if (n.job && !n.job->retries.empty()) {
         auto r = Evaluate(s, token.scope, n.job->retries);
-        if (r && r->type() == expr::Value::Type::kNumber) e.number = r->number().ToInt64().value_or(3);
+        if (r && r->type() == expr::Value::Type::kNumber)
+          e.number = r->number().ToInt64().value_or(3);
         if (r && r->type() == expr::Value::Type::kString)
           e.number = std::atoll(r->string().c_str());
       }
@@ -135,7 +141,8 @@ void Runtime::Activate(InstanceState& s, Id token_id) {
       if (!n.script || !n.script->script.compiled) {
         Wait(s, token_id);
         Incident(s, token_id,
-                 "script language '" + (n.script ? n.script->format : std::string()) +
+                 "script language '" +
+                     (n.script ? n.script->format : std::string()) +
                      "' is not run by this engine");
         return;
       }
@@ -169,7 +176,8 @@ void Runtime::Activate(InstanceState& s, Id token_id) {
         for (auto i : s.definitions->process(s.process).nodes) {
           const FlowNode& c = s.node(i);
           const auto* cd = Definition(c, EventDefinitionKind::kLink);
-          if (c.kind == ElementKind::kIntermediateCatchEvent && cd && c.parent == n.parent &&
+          if (c.kind == ElementKind::kIntermediateCatchEvent && cd &&
+              c.parent == n.parent &&
               (cd->link_name.empty() ? c.name : cd->link_name) == name) {
             Event done;
             done.type = EventType::kElementCompleted;
@@ -233,8 +241,8 @@ void Runtime::Complete(InstanceState& s, Id token_id) {
   Leave(s, token_id);
 }
 
-// Along the outgoing flows: unconditional ones and those whose condition holds; the default
-// only when no other is taken. No outgoing flow ends the path here.
+// Along the outgoing flows: unconditional ones and those whose condition holds;
+// the default only when no other is taken. No outgoing flow ends the path here.
 void Runtime::Leave(InstanceState& s, Id token_id) {
   const Token token = *s.FindToken(token_id);
   const FlowNode& n = s.node(token.node);
@@ -242,11 +250,13 @@ void Runtime::Leave(InstanceState& s, Id token_id) {
   for (auto f : n.outgoing) {
     const auto& flow = s.definitions->flow(f);
     if (flow.is_default) continue;
-    if (flow.condition.empty() || IsTrue(Evaluate(s, token.scope, flow.condition))) {
+    if (flow.condition.empty() ||
+        IsTrue(Evaluate(s, token.scope, flow.condition))) {
       chosen.push_back(f);
     }
   }
-  if (chosen.empty() && n.default_flow != kNoIndex) chosen.push_back(n.default_flow);
+  if (chosen.empty() && n.default_flow != kNoIndex)
+    chosen.push_back(n.default_flow);
   Consume(s, token_id);
   for (auto f : chosen) TakeFlow(s, token.scope, f);
   if (chosen.empty()) CheckScope(s, token.scope);
@@ -277,13 +287,15 @@ void Runtime::Wait(InstanceState& s, Id token_id) {
   ArmBoundaries(s, token_id);
 }
 
-// A scope with no token left is done: the root ends the instance, a sub-process continues its
-// host. Inclusive joins of the scope may now fire, since fewer tokens can reach them.
+// A scope with no token left is done: the root ends the instance, a sub-process
+// continues its host. Inclusive joins of the scope may now fire, since fewer
+// tokens can reach them.
 void Runtime::CheckScope(InstanceState& s, Id scope_id) {
   std::set<std::uint32_t> joins;
-  for (const auto& t : s.tokens) {
+  for (const auto& [t_id, t] : s.tokens) {
     if (t.scope != scope_id) continue;
-    if (t.state == TokenState::kReady || t.state == TokenState::kWaiting) return;
+    if (t.state == TokenState::kReady || t.state == TokenState::kWaiting)
+      return;
     if (t.state == TokenState::kJoined &&
         s.node(t.node).kind == ElementKind::kInclusiveGateway) {
       joins.insert(t.node);
@@ -293,8 +305,9 @@ void Runtime::CheckScope(InstanceState& s, Id scope_id) {
     for (auto j : joins) TryInclusiveJoin(s, j, scope_id);
     return;
   }
-  bool any = std::any_of(s.tokens.begin(), s.tokens.end(),
-                         [&](const Token& t) { return t.scope == scope_id; });
+  bool any = std::any_of(
+      s.tokens.begin(), s.tokens.end(),
+      [&](const auto& entry) { return entry.second.scope == scope_id; });
   if (any) return;  // tokens stuck at a parallel join: the scope waits
   const Scope* scope = s.FindScope(scope_id);
   if (!scope) return;
@@ -340,8 +353,8 @@ void Runtime::OpenScope(InstanceState& s, Id host_token, std::uint32_t node) {
     for (auto c : sub.children) {
       const FlowNode& n = s.node(c);
       if (n.incoming.empty() && n.kind != ElementKind::kBoundaryEvent &&
-          n.kind != ElementKind::kEventSubProcess && n.kind != ElementKind::kStartEvent &&
-          !n.is_for_compensation) {
+          n.kind != ElementKind::kEventSubProcess &&
+          n.kind != ElementKind::kStartEvent && !n.is_for_compensation) {
         CreateToken(s, c, e.scope, kNoIndex);
         started = true;
       }
@@ -362,7 +375,8 @@ void Runtime::ActivateGateway(InstanceState& s, Id token_id) {
   };
   switch (n.kind) {
     case ElementKind::kExclusiveGateway: {
-      // The first flow in document order whose condition holds, else the default.
+      // The first flow in document order whose condition holds, else the
+      // default.
       std::uint32_t chosen = kNoIndex;
       for (auto f : n.outgoing) {
         const auto& flow = s.definitions->flow(f);
@@ -374,7 +388,8 @@ void Runtime::ActivateGateway(InstanceState& s, Id token_id) {
         auto v = Evaluate(s, token.scope, flow.condition);
         if (!v) {
           Wait(s, token_id);
-          Incident(s, token_id, "condition of '" + flow.id + "': " + v.error().message);
+          Incident(s, token_id,
+                   "condition of '" + flow.id + "': " + v.error().message);
           return;
         }
         if (v->type() == expr::Value::Type::kBoolean && v->boolean()) {
@@ -385,8 +400,9 @@ void Runtime::ActivateGateway(InstanceState& s, Id token_id) {
       if (chosen == kNoIndex) chosen = n.default_flow;
       if (chosen == kNoIndex && !n.outgoing.empty()) {
         Wait(s, token_id);
-        Incident(s, token_id, "no condition of the exclusive gateway '" + n.id +
-                                  "' is true and it has no default flow");
+        Incident(s, token_id,
+                 "no condition of the exclusive gateway '" + n.id +
+                     "' is true and it has no default flow");
         return;
       }
       done();
@@ -406,17 +422,12 @@ void Runtime::ActivateGateway(InstanceState& s, Id token_id) {
         joined.state = TokenState::kJoined;
         Emit(s, joined);
         // One token per incoming flow fires the join.
+        auto join = s.joins.find({token.node, token.scope});
+        if (join == s.joins.end() || join->second.filled < n.incoming.size())
+          return;
         std::vector<Id> use;
-        for (auto f : n.incoming) {
-          for (const auto& t : s.tokens) {
-            if (t.node == token.node && t.scope == token.scope &&
-                t.state == TokenState::kJoined && t.via_flow == f) {
-              use.push_back(t.id);
-              break;
-            }
-          }
-        }
-        if (use.size() < n.incoming.size()) return;
+        for (const auto& queue : join->second.by_flow)
+          use.push_back(queue.front());
         done();
         for (auto id : use) Consume(s, id);
       } else {
@@ -443,15 +454,19 @@ void Runtime::ActivateGateway(InstanceState& s, Id token_id) {
       for (auto f : n.outgoing) {
         const auto& flow = s.definitions->flow(f);
         if (flow.is_default) continue;
-        if (flow.condition.empty() || IsTrue(Evaluate(s, token.scope, flow.condition)))
+        if (flow.condition.empty() ||
+            IsTrue(Evaluate(s, token.scope, flow.condition)))
           chosen.push_back(f);
       }
-      if (chosen.empty() && n.default_flow != kNoIndex) chosen.push_back(n.default_flow);
+      if (chosen.empty() && n.default_flow != kNoIndex)
+        chosen.push_back(n.default_flow);
       if (chosen.empty() && !n.outgoing.empty()) {
         Id again = CreateToken(s, token.node, token.scope, token.via_flow);
         ready_.pop_back();
         Wait(s, again);
-        Incident(s, again, "no condition of the inclusive gateway '" + n.id + "' is true");
+        Incident(
+            s, again,
+            "no condition of the inclusive gateway '" + n.id + "' is true");
         return;
       }
       for (auto f : chosen) TakeFlow(s, token.scope, f);
@@ -460,7 +475,8 @@ void Runtime::ActivateGateway(InstanceState& s, Id token_id) {
     }
     case ElementKind::kEventBasedGateway: {
       Wait(s, token_id);
-      for (auto f : n.outgoing) ArmCatch(s, token_id, s.definitions->flow(f).target);
+      for (auto f : n.outgoing)
+        ArmCatch(s, token_id, s.definitions->flow(f).target);
       return;
     }
     default:
@@ -470,7 +486,8 @@ void Runtime::ActivateGateway(InstanceState& s, Id token_id) {
   }
 }
 
-// The inclusive join fires when no token of the scope that is still moving can reach it.
+// The inclusive join fires when no token of the scope that is still moving can
+// reach it.
 void Runtime::TryInclusiveJoin(InstanceState& s, std::uint32_t node, Id scope) {
   const auto& defs = *s.definitions;
   auto reaches = [&](std::uint32_t from) {
@@ -482,13 +499,14 @@ void Runtime::TryInclusiveJoin(InstanceState& s, std::uint32_t node, Id scope) {
       if (at == node) return true;
       if (seen[at]) continue;
       seen[at] = true;
-      for (auto f : defs.node(at).outgoing) stack.push_back(defs.flow(f).target);
+      for (auto f : defs.node(at).outgoing)
+        stack.push_back(defs.flow(f).target);
       for (auto b : defs.node(at).boundary_events) stack.push_back(b);
     }
     return false;
   };
   std::vector<Id> joined;
-  for (const auto& t : s.tokens) {
+  for (const auto& [t_id, t] : s.tokens) {
     if (t.scope != scope || t.state == TokenState::kDone) continue;
     if (t.node == node && t.state == TokenState::kJoined) {
       joined.push_back(t.id);
@@ -508,9 +526,11 @@ void Runtime::TryInclusiveJoin(InstanceState& s, std::uint32_t node, Id scope) {
   for (auto f : n.outgoing) {
     const auto& flow = defs.flow(f);
     if (flow.is_default) continue;
-    if (flow.condition.empty() || IsTrue(Evaluate(s, scope, flow.condition))) chosen.push_back(f);
+    if (flow.condition.empty() || IsTrue(Evaluate(s, scope, flow.condition)))
+      chosen.push_back(f);
   }
-  if (chosen.empty() && n.default_flow != kNoIndex) chosen.push_back(n.default_flow);
+  if (chosen.empty() && n.default_flow != kNoIndex)
+    chosen.push_back(n.default_flow);
   for (auto f : chosen) TakeFlow(s, scope, f);
   if (chosen.empty()) CheckScope(s, scope);
 }
@@ -538,11 +558,12 @@ void Runtime::CancelToken(InstanceState& s, Id token_id) {
     e.item = id;
     Emit(s, e);
   }
-  // A sub-process takes its content with it; a call activity its called instance.
+  // A sub-process takes its content with it; a call activity its called
+  // instance.
   for (const auto& sc : std::vector<Scope>(s.scopes)) {
     if (sc.host_token != token_id) continue;
     std::vector<Id> inner;
-    for (const auto& x : s.tokens)
+    for (const auto& [x_id, x] : s.tokens)
       if (x.scope == sc.id) inner.push_back(x.id);
     for (auto id : inner) CancelToken(s, id);
     Event closed;
@@ -552,9 +573,11 @@ void Runtime::CancelToken(InstanceState& s, Id token_id) {
   }
   if (s.node(token.node).kind == ElementKind::kCallActivity) {
     for (auto& [id, child] : instances_) {
-      if (child->parent_token != token_id || child->status != InstanceStatus::kActive) continue;
+      if (child->parent_token != token_id ||
+          child->status != InstanceStatus::kActive)
+        continue;
       std::vector<Id> inner;
-      for (const auto& x : child->tokens) inner.push_back(x.id);
+      for (const auto& [x_id, x] : child->tokens) inner.push_back(x.id);
       for (auto x : inner) CancelToken(*child, x);
       Event e;
       e.type = EventType::kInstanceTerminated;
@@ -566,7 +589,7 @@ void Runtime::CancelToken(InstanceState& s, Id token_id) {
 
 void Runtime::TerminateScope(InstanceState& s, Id scope, Id except_token) {
   std::vector<Id> inner;
-  for (const auto& t : s.tokens)
+  for (const auto& [t_id, t] : s.tokens)
     if (t.scope == scope && t.id != except_token) inner.push_back(t.id);
   for (auto id : inner) CancelToken(s, id);
   const Scope* sc = s.FindScope(scope);
@@ -584,9 +607,11 @@ void Runtime::ArmBoundaries(InstanceState& s, Id token_id) {
   for (auto b : s.node(token.node).boundary_events) ArmCatch(s, token_id, b);
 }
 
-// Timers and subscriptions for `catch_node` (a catch event, receive task, boundary event, or a
-// target of an event-based gateway), owned by the waiting token.
-void Runtime::ArmCatch(InstanceState& s, Id token_id, std::uint32_t catch_node) {
+// Timers and subscriptions for `catch_node` (a catch event, receive task,
+// boundary event, or a target of an event-based gateway), owned by the waiting
+// token.
+void Runtime::ArmCatch(InstanceState& s, Id token_id,
+                       std::uint32_t catch_node) {
   const Token token = *s.FindToken(token_id);
   const FlowNode& n = s.node(catch_node);
   if (n.kind == ElementKind::kReceiveTask) {
@@ -616,7 +641,9 @@ void Runtime::ArmCatch(InstanceState& s, Id token_id, std::uint32_t catch_node) 
         e.node = catch_node;
         e.time = *due;
         if (d.timer->kind == model::TimerKind::kCycle) {
-          e.number = d.timer->repetitions < 0 ? -1 : std::max<std::int64_t>(0, d.timer->repetitions - 1);
+          e.number = d.timer->repetitions < 0
+                         ? -1
+                         : std::max<std::int64_t>(0, d.timer->repetitions - 1);
           e.number2 = d.timer->duration.FixedMilliseconds();
         }
         Emit(s, e);
@@ -630,10 +657,12 @@ void Runtime::ArmCatch(InstanceState& s, Id token_id, std::uint32_t catch_node) 
         e.token = token_id;
         e.node = catch_node;
         e.flag = d.kind == EventDefinitionKind::kSignal;
-        e.text = e.flag ? SignalName(*s.definitions, d.ref) : MessageName(*s.definitions, d.ref);
+        e.text = e.flag ? SignalName(*s.definitions, d.ref)
+                        : MessageName(*s.definitions, d.ref);
         model::Expression key = d.correlation_key;
         if (key.empty() && !e.flag) {
-          if (const auto* m = s.definitions->FindMessage(d.ref)) key = model::MakeExpression(m->correlation_key);
+          if (const auto* m = s.definitions->FindMessage(d.ref))
+            key = model::MakeExpression(m->correlation_key);
         }
         if (!key.empty()) {
           auto v = Evaluate(s, token.scope, key);
@@ -669,7 +698,8 @@ void Runtime::Disarm(InstanceState& s, Id token_id) {
 }
 
 std::optional<TimePoint> Runtime::TimerDue(InstanceState& s, Id scope,
-                                           const model::TimerSpec& spec, std::string* error) {
+                                           const model::TimerSpec& spec,
+                                           std::string* error) {
   model::TimerSpec literal = spec;
   if (!spec.literal) {
     auto v = Evaluate(s, scope, spec.source);
@@ -678,7 +708,8 @@ std::optional<TimePoint> Runtime::TimerDue(InstanceState& s, Id scope,
       return std::nullopt;
     }
     using T = expr::Value::Type;
-    if (v->type() == T::kDaysTimeDuration) return clock_.Now() + std::chrono::milliseconds(v->days_time().ms);
+    if (v->type() == T::kDaysTimeDuration)
+      return clock_.Now() + std::chrono::milliseconds(v->days_time().ms);
     if (v->type() == T::kDateTime && v->date_time().offset_minutes)
       return TimePoint(std::chrono::milliseconds(v->date_time().InstantMs()));
     if (v->type() != T::kString) {
@@ -701,10 +732,13 @@ std::optional<TimePoint> Runtime::TimerDue(InstanceState& s, Id scope,
   }
   const TimePoint now = clock_.Now();
   switch (literal.kind) {
-    case model::TimerKind::kDate: return literal.date;
-    case model::TimerKind::kDuration: return literal.duration.AddTo(now);
+    case model::TimerKind::kDate:
+      return literal.date;
+    case model::TimerKind::kDuration:
+      return literal.duration.AddTo(now);
     case model::TimerKind::kCycle: {
-      TimePoint first = literal.date ? *literal.date : literal.duration.AddTo(now);
+      TimePoint first =
+          literal.date ? *literal.date : literal.duration.AddTo(now);
       return first;
     }
   }
@@ -742,11 +776,11 @@ void Runtime::FireTimer(InstanceState& s, const Timer& timer) {
   Trigger(s, timer.token, timer.node, {});
 }
 
-// The event of `event_node` occurred for the token waiting on it: a catch event or receive task
-// completes; a boundary event interrupts its host or runs beside it; an event-based gateway
-// withdraws its other events.
-void Runtime::Trigger(InstanceState& s, Id waiting_token, std::uint32_t event_node,
-                      Variables vars) {
+// The event of `event_node` occurred for the token waiting on it: a catch event
+// or receive task completes; a boundary event interrupts its host or runs
+// beside it; an event-based gateway withdraws its other events.
+void Runtime::Trigger(InstanceState& s, Id waiting_token,
+                      std::uint32_t event_node, Variables vars) {
   Token* t = s.FindToken(waiting_token);
   if (!t) return;
   const Token token = *t;
@@ -755,10 +789,12 @@ void Runtime::Trigger(InstanceState& s, Id waiting_token, std::uint32_t event_no
     if (n.cancel_activity) {
       CancelToken(s, waiting_token);
     } else {
-      // Only the triggered subscription ends; timers were rescheduled by FireTimer.
+      // Only the triggered subscription ends; timers were rescheduled by
+      // FireTimer.
       std::vector<Id> subs;
       for (const auto& x : s.subscriptions)
-        if (x.token == waiting_token && x.node == event_node) subs.push_back(x.id);
+        if (x.token == waiting_token && x.node == event_node)
+          subs.push_back(x.id);
       for (auto id : subs) {
         Event e;
         e.type = EventType::kSubscriptionClosed;
@@ -800,14 +836,17 @@ void Runtime::Trigger(InstanceState& s, Id waiting_token, std::uint32_t event_no
   Complete(s, c);
 }
 
-// Errors go to the nearest boundary event that catches their code (or any code), walking out
-// through sub-processes and call activities; uncaught, they are an incident.
-void Runtime::ThrowError(InstanceState& s, Id token_id, const std::string& code, bool from_end) {
+// Errors go to the nearest boundary event that catches their code (or any
+// code), walking out through sub-processes and call activities; uncaught, they
+// are an incident.
+void Runtime::ThrowError(InstanceState& s, Id token_id, const std::string& code,
+                         bool from_end) {
   InstanceState* at = &s;
   Token* t = s.FindToken(token_id);
   if (!t) return;
   Id current = token_id;
-  bool check_own = !from_end;  // a failing task's own boundary events come first
+  bool check_own =
+      !from_end;  // a failing task's own boundary events come first
   while (true) {
     const Token tok = *at->FindToken(current);
     if (check_own) {
@@ -816,7 +855,8 @@ void Runtime::ThrowError(InstanceState& s, Id token_id, const std::string& code,
         if (!d) continue;
         const model::RootElement* err = at->definitions->FindError(d->ref);
         if (d->ref.empty() || !err || err->code.empty() || err->code == code) {
-          if (from_end && at == &s && s.FindToken(token_id) && current != token_id)
+          if (from_end && at == &s && s.FindToken(token_id) &&
+              current != token_id)
             Consume(s, token_id);
           Trigger(*at, current, b, {});
           return;
@@ -826,22 +866,28 @@ void Runtime::ThrowError(InstanceState& s, Id token_id, const std::string& code,
     check_own = true;
     const Scope* scope = at->FindScope(tok.scope);
     if (scope && scope->parent != kNoId) {
-      if (from_end && at == &s && s.FindToken(token_id) && current == token_id) {
+      if (from_end && at == &s && s.FindToken(token_id) &&
+          current == token_id) {
         // the end event's own token ends before its scope is interrupted
       }
       current = scope->host_token;
       continue;
     }
-    // The root of a called instance: continue at the call activity in the parent.
+    // The root of a called instance: continue at the call activity in the
+    // parent.
     if (at->parent_instance != kNoId) {
       InstanceState* parent = Find(at->parent_instance);
       if (parent && parent->FindToken(at->parent_token)) {
         Id call_token = at->parent_token;
-        for (const auto& b : parent->node(parent->FindToken(call_token)->node).boundary_events) {
-          const auto* d = Definition(parent->node(b), EventDefinitionKind::kError);
+        for (const auto& b : parent->node(parent->FindToken(call_token)->node)
+                                 .boundary_events) {
+          const auto* d =
+              Definition(parent->node(b), EventDefinitionKind::kError);
           if (!d) continue;
-          const model::RootElement* err = parent->definitions->FindError(d->ref);
-          if (d->ref.empty() || !err || err->code.empty() || err->code == code) {
+          const model::RootElement* err =
+              parent->definitions->FindError(d->ref);
+          if (d->ref.empty() || !err || err->code.empty() ||
+              err->code == code) {
             Trigger(*parent, call_token, b, {});
             return;
           }
@@ -860,9 +906,10 @@ void Runtime::ThrowError(InstanceState& s, Id token_id, const std::string& code,
   Incident(s, token_id, "BPMN error '" + code + "' was not caught");
 }
 
-// Escalations go to the nearest boundary event that catches them; uncaught, they are recorded
-// and the flow goes on.
-void Runtime::ThrowEscalation(InstanceState& s, Id token_id, const std::string& code) {
+// Escalations go to the nearest boundary event that catches them; uncaught,
+// they are recorded and the flow goes on.
+void Runtime::ThrowEscalation(InstanceState& s, Id token_id,
+                              const std::string& code) {
   const Token token = *s.FindToken(token_id);
   Event raised;
   raised.type = EventType::kEscalationRaised;
@@ -882,7 +929,8 @@ void Runtime::ThrowEscalation(InstanceState& s, Id token_id, const std::string& 
       if (!d) continue;
       const model::RootElement* esc = s.definitions->FindEscalation(d->ref);
       if (d->ref.empty() || !esc || esc->code.empty() || esc->code == code) {
-        if (s.node(b).cancel_activity && s.FindToken(token_id)) Consume(s, token_id);
+        if (s.node(b).cancel_activity && s.FindToken(token_id))
+          Consume(s, token_id);
         Trigger(s, host, b, {});
         return;
       }
@@ -924,7 +972,8 @@ void Runtime::StartChild(InstanceState& s, Id token_id) {
     return;
   }
   Variables vars;
-  bool all = !n.call || n.call->in_all || n.call->propagate_all_parent_variables;
+  bool all =
+      !n.call || n.call->in_all || n.call->propagate_all_parent_variables;
   if (all) {
     for (Id id = token.scope; id != kNoId;) {
       const Scope* sc = s.FindScope(id);
@@ -938,8 +987,11 @@ void Runtime::StartChild(InstanceState& s, Id token_id) {
       auto v = m.source.dialect == model::Dialect::kPlain
                    ? Result<expr::Value>([&]() -> expr::Value {
                        const Scope* root = s.FindScope(token.scope);
-                       auto it = root ? root->variables.find(m.source.text) : Variables::const_iterator();
-                       return root && it != root->variables.end() ? it->second : expr::Value();
+                       auto it = root ? root->variables.find(m.source.text)
+                                      : Variables::const_iterator();
+                       return root && it != root->variables.end()
+                                  ? it->second
+                                  : expr::Value();
                      }())
                    : Evaluate(s, token.scope, m.source);
       if (v) vars[m.target.empty() ? m.source.text : m.target] = *v;
@@ -947,12 +999,14 @@ void Runtime::StartChild(InstanceState& s, Id token_id) {
   }
   std::uint32_t start = kNoIndex;
   for (auto i : defs->process(process).top_level) {
-    if (defs->node(i).kind == ElementKind::kStartEvent && defs->node(i).event_definitions.empty()) {
+    if (defs->node(i).kind == ElementKind::kStartEvent &&
+        defs->node(i).event_definitions.empty()) {
       start = i;
       break;
     }
   }
-  StartInstance(defs, process, std::move(vars), s.business_key, start, s.id, token_id);
+  StartInstance(defs, process, std::move(vars), s.business_key, start, s.id,
+                token_id);
 }
 
 void Runtime::ChildFinished(InstanceState& child) {
@@ -963,13 +1017,15 @@ void Runtime::ChildFinished(InstanceState& child) {
   Id token = child.parent_token;
   const FlowNode& n = parent->node(parent->FindToken(token)->node);
   Variables out;
-  bool all = !n.call || n.call->out_all || n.call->propagate_all_child_variables;
+  bool all =
+      !n.call || n.call->out_all || n.call->propagate_all_child_variables;
   const Variables& child_vars = child.scopes.front().variables;
   if (all) out = child_vars;
   if (n.call) {
     for (const auto& m : n.call->out) {
       auto it = child_vars.find(m.source.text);
-      if (it != child_vars.end()) out[m.target.empty() ? m.source.text : m.target] = it->second;
+      if (it != child_vars.end())
+        out[m.target.empty() ? m.source.text : m.target] = it->second;
     }
   }
   SetVariables(*parent, parent->FindToken(token)->scope, std::move(out), true);

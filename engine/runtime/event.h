@@ -1,7 +1,8 @@
-// Events: the record of everything that happens to an instance. Behaviours decide and emit them;
-// Apply (apply.h) turns each into a state change; the same list is the history a manager reads
-// and, printed with FormatEvent, the log that two runs of one scenario must share byte for byte.
-// Plain value types; thread-safe to read.
+// Events: the record of everything that happens to an instance. Behaviours
+// decide and emit them; Apply (apply.h) turns each into a state change; the
+// same list is the history a manager reads and, printed with FormatEvent, the
+// log that two runs of one scenario must share byte for byte. Plain value
+// types; thread-safe to read.
 #pragma once
 
 #include <cstdint>
@@ -13,25 +14,27 @@
 namespace bpmn::runtime {
 
 enum class EventType : std::uint8_t {
-  kInstanceStarted,     // instance, node (the start event), value: variables
+  kInstanceStarted,  // instance, node (the start event), value: variables
   kInstanceCompleted,
   kInstanceTerminated,
-  kTokenCreated,        // token, node, scope, flow
-  kTokenState,          // token, state
-  kElementCompleted,    // token, node
-  kFlowTaken,           // flow
-  kScopeOpened,         // scope, parent, node, token (host)
-  kScopeClosed,         // scope
-  kVariablesSet,        // scope, value: context of the variables set
-  kTaskCreated,         // item, token, node, list: roles, text: assignee, time: due
-  kTaskClaimed,         // item, text: user
-  kTaskClosed,          // item, text: user who completed it, or empty when cancelled
-  kJobCreated,          // item, token, node, text: type, number: retries
-  kJobRetries,          // item, number
-  kJobClosed,           // item
-  kTimerScheduled,      // item, token, node, time: due, number: remaining, number2: interval
-  kTimerClosed,         // item
-  kSubscriptionOpened,  // item, token, node, text: name, text2: correlation key, flag: signal
+  kTokenCreated,      // token, node, scope, flow
+  kTokenState,        // token, state
+  kElementCompleted,  // token, node
+  kFlowTaken,         // flow
+  kScopeOpened,       // scope, parent, node, token (host)
+  kScopeClosed,       // scope
+  kVariablesSet,      // scope, value: context of the variables set
+  kTaskCreated,  // item, token, node, list: roles, text: assignee, time: due
+  kTaskClaimed,  // item, text: user
+  kTaskClosed,   // item, text: user who completed it, or empty when cancelled
+  kJobCreated,   // item, token, node, text: type, number: retries
+  kJobRetries,   // item, number
+  kJobClosed,    // item
+  kTimerScheduled,  // item, token, node, time: due, number: remaining, number2:
+                    // interval
+  kTimerClosed,     // item
+  kSubscriptionOpened,  // item, token, node, text: name, text2: correlation
+                        // key, flag: signal
   kSubscriptionClosed,  // item
   kIncidentRaised,      // item, token, node, text: message
   kIncidentResolved,    // item

@@ -1,7 +1,8 @@
-// The state of one process instance: its tokens, scopes with their variables, and the open work
-// items (user tasks, jobs, timers, message and signal subscriptions, incidents). Changed only by
-// Apply (apply.h); read by the executor and by queries. Single-threaded: one instance is touched
-// by one thread at a time.
+// The state of one process instance: its tokens, scopes with their variables,
+// and the open work items (user tasks, jobs, timers, message and signal
+// subscriptions, incidents). Changed only by Apply (apply.h); read by the
+// executor and by queries. Single-threaded: one instance is touched by one
+// thread at a time.
 #pragma once
 
 #include <cstdint>
@@ -40,8 +41,9 @@ struct Token {
 struct Scope {
   Id id = kNoId;
   Id parent = kNoId;
-  std::uint32_t node = model::kNoIndex;  // the sub-process; kNoIndex for the root
-  Id host_token = kNoId;                 // the token waiting at the sub-process
+  std::uint32_t node =
+      model::kNoIndex;    // the sub-process; kNoIndex for the root
+  Id host_token = kNoId;  // the token waiting at the sub-process
   Variables variables;
   bool open = true;
 };
@@ -67,13 +69,14 @@ struct Job {
   bool open = true;
 };
 
-// A timer of a catch event, a boundary event, or a target of an event-based gateway.
+// A timer of a catch event, a boundary event, or a target of an event-based
+// gateway.
 struct Timer {
   Id id = kNoId;
-  Id token = kNoId;                      // the token that waits (host, gateway or catch)
+  Id token = kNoId;  // the token that waits (host, gateway or catch)
   std::uint32_t node = model::kNoIndex;  // the timer event
   TimePoint due{};
-  std::int64_t remaining = 0;            // further repetitions of a cycle; -1 unbounded
+  std::int64_t remaining = 0;  // further repetitions of a cycle; -1 unbounded
   std::int64_t interval_ms = 0;
   bool open = true;
 };
@@ -81,7 +84,8 @@ struct Timer {
 struct Subscription {
   Id id = kNoId;
   Id token = kNoId;
-  std::uint32_t node = model::kNoIndex;  // catch event, receive task, or boundary event
+  std::uint32_t node =
+      model::kNoIndex;  // catch event, receive task, or boundary event
   bool signal = false;
   std::string name;  // message or signal name
   std::string correlation_key;
@@ -96,7 +100,20 @@ struct Incident {
   bool open = true;
 };
 
-enum class InstanceStatus : std::uint8_t { kActive, kCompleted, kTerminated, kIncident };
+enum class InstanceStatus : std::uint8_t {
+  kActive,
+  kCompleted,
+  kTerminated,
+  kIncident
+};
+
+// Tokens waiting at one joining gateway in one scope, queued per incoming flow,
+// so a parallel join decides in O(1) per arriving token.
+struct JoinState {
+  std::vector<std::vector<Id>>
+      by_flow;  // by the flow's slot among the gateway's incoming flows
+  std::size_t filled = 0;  // how many flows have at least one token
+};
 
 struct InstanceState {
   Id id = kNoId;
@@ -106,7 +123,8 @@ struct InstanceState {
   InstanceStatus status = InstanceStatus::kActive;
   Id parent_instance = kNoId;  // for instances started by a call activity
   Id parent_token = kNoId;
-  std::vector<Token> tokens;
+  std::map<Id, Token> tokens;  // by id: creation order
+  std::map<std::pair<std::uint32_t, Id>, JoinState> joins;  // (gateway, scope)
   std::vector<Scope> scopes;
   std::vector<UserTask> tasks;
   std::vector<Job> jobs;
@@ -114,13 +132,16 @@ struct InstanceState {
   std::vector<Subscription> subscriptions;
   std::vector<Incident> incidents;
   std::vector<std::uint32_t> completed;  // flow nodes in order of completion
-  std::vector<std::uint32_t> escalated;  // flow nodes whose escalation was raised
+  std::vector<std::uint32_t>
+      escalated;  // flow nodes whose escalation was raised
   std::vector<std::uint32_t> taken_flows;
 
   Token* FindToken(Id id);
   Scope* FindScope(Id id);
   const Scope* FindScope(Id id) const;
-  const model::FlowNode& node(std::uint32_t index) const { return definitions->node(index); }
+  const model::FlowNode& node(std::uint32_t index) const {
+    return definitions->node(index);
+  }
 };
 
 }  // namespace bpmn::runtime

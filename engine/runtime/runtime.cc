@@ -1,7 +1,8 @@
-// The interpreter (runtime.h). Commands validate their input and change nothing when refused;
-// then behaviours run: Activate decides what a token does at its flow node (one case per element
-// kind), Complete and Leave move it on along sequence flows, and every state change goes through
-// Emit -> Apply. Drain runs the ready tokens until every token waits or ends.
+// The interpreter (runtime.h). Commands validate their input and change nothing
+// when refused; then behaviours run: Activate decides what a token does at its
+// flow node (one case per element kind), Complete and Leave move it on along
+// sequence flows, and every state change goes through Emit -> Apply. Drain runs
+// the ready tokens until every token waits or ends.
 #include "runtime/runtime.h"
 
 #include <algorithm>
@@ -44,28 +45,33 @@ expr::Value ToContext(const Variables& vars) {
   return expr::Value(std::move(c));
 }
 
-const model::EventDefinition* Definition(const FlowNode& n, EventDefinitionKind kind) {
+const model::EventDefinition* Definition(const FlowNode& n,
+                                         EventDefinitionKind kind) {
   for (const auto& d : n.event_definitions)
     if (d.kind == kind) return &d;
   return nullptr;
 }
 
 bool Waits(const FlowNode& n) {
-  return !model::IsSubProcess(n.kind);  // sub-processes list their content instead
+  return !model::IsSubProcess(
+      n.kind);  // sub-processes list their content instead
 }
 
 }  // namespace
 
-// ------------------------------------------------------------------------------- plumbing
+// -------------------------------------------------------------------------------
+// plumbing
 
 void Runtime::Deploy(std::shared_ptr<const model::Definitions> definitions) {
   auto runs = model::ExecutableProcesses(*definitions);
   for (const auto& p : definitions->processes()) {
-    if (runs[p.index] || !processes_.count(p.id)) processes_[p.id] = {definitions, p.index};
+    if (runs[p.index] || !processes_.count(p.id))
+      processes_[p.id] = {definitions, p.index};
   }
 }
 
-void Runtime::SetUserRoles(const std::string& user, std::vector<std::string> roles) {
+void Runtime::SetUserRoles(const std::string& user,
+                           std::vector<std::string> roles) {
   for (auto& r : roles) r = model::NormalizeRole(r);
   users_[user] = std::move(roles);
 }
@@ -77,6 +83,14 @@ void Runtime::RegisterJobHandler(const std::string& type, JobHandler handler) {
 InstanceState* Runtime::Find(Id id) {
   auto it = instances_.find(id);
   return it == instances_.end() ? nullptr : it->second.get();
+}
+
+void Runtime::EvictFinished() {
+  std::erase_if(instances_, [](const auto& entry) {
+    auto status = entry.second->status;
+    return status == InstanceStatus::kCompleted ||
+           status == InstanceStatus::kTerminated;
+  });
 }
 
 const InstanceState* Runtime::Instance(Id id) const {
@@ -120,7 +134,8 @@ void Runtime::Emit(InstanceState& s, Event e) {
   if (keep_log_) log_.push_back(std::move(e));
 }
 
-Id Runtime::CreateToken(InstanceState& s, std::uint32_t node, Id scope, std::uint32_t flow) {
+Id Runtime::CreateToken(InstanceState& s, std::uint32_t node, Id scope,
+                        std::uint32_t flow) {
   Event e;
   e.type = EventType::kTokenCreated;
   e.token = NextId();
@@ -153,7 +168,8 @@ Result<expr::Value> Runtime::Evaluate(const InstanceState& s, Id scope,
                                       const model::Expression& e) {
   if (e.dialect == model::Dialect::kPlain) return expr::Value(e.text);
   if (!e.compiled) {
-    return Fail(ErrorCode::kExpression, "'" + e.text + "' is in a language this engine does not run");
+    return Fail(ErrorCode::kExpression,
+                "'" + e.text + "' is in a language this engine does not run");
   }
   ScopeVariables vars(s, scope);
   expr::EvalOptions options;
@@ -161,10 +177,11 @@ Result<expr::Value> Runtime::Evaluate(const InstanceState& s, Id scope,
   return e.compiled->Evaluate(vars, options);
 }
 
-void Runtime::SetVariables(InstanceState& s, Id scope, Variables vars, bool nearest_definition) {
+void Runtime::SetVariables(InstanceState& s, Id scope, Variables vars,
+                           bool nearest_definition) {
   if (vars.empty()) return;
-  // Each variable goes to the nearest scope that already has it, else to the root (Camunda's
-  // rule for task completions), or all to `scope` when asked.
+  // Each variable goes to the nearest scope that already has it, else to the
+  // root (Camunda's rule for task completions), or all to `scope` when asked.
   std::map<Id, Variables> by_scope;
   for (auto& [k, v] : vars) {
     Id target = scope;
@@ -191,47 +208,54 @@ void Runtime::SetVariables(InstanceState& s, Id scope, Variables vars, bool near
   }
 }
 
-std::string Runtime::SignalName(const model::Definitions& d, const std::string& ref) const {
+std::string Runtime::SignalName(const model::Definitions& d,
+                                const std::string& ref) const {
   const model::RootElement* r = d.FindSignal(ref);
   return r && !r->name.empty() ? r->name : ref;
 }
 
-std::string Runtime::MessageName(const model::Definitions& d, const std::string& ref) const {
+std::string Runtime::MessageName(const model::Definitions& d,
+                                 const std::string& ref) const {
   const model::RootElement* r = d.FindMessage(ref);
   return r && !r->name.empty() ? r->name : ref;
 }
 
-// ------------------------------------------------------------------------------- commands
+// -------------------------------------------------------------------------------
+// commands
 
 Result<Id> Runtime::Start(const std::string& process_id, Variables variables,
-                          std::string business_key, const std::string& start_event_id) {
+                          std::string business_key,
+                          const std::string& start_event_id) {
   auto it = processes_.find(process_id);
   if (it == processes_.end()) {
-    return Fail(ErrorCode::kNotFound, "no deployed process '" + process_id + "'");
+    return Fail(ErrorCode::kNotFound,
+                "no deployed process '" + process_id + "'");
   }
   const auto& [defs, process] = it->second;
   std::uint32_t start = kNoIndex;
   for (auto i : defs->process(process).top_level) {
     const FlowNode& n = defs->node(i);
     if (n.kind != ElementKind::kStartEvent) continue;
-    if (start_event_id.empty() ? n.event_definitions.empty() : n.id == start_event_id) {
+    if (start_event_id.empty() ? n.event_definitions.empty()
+                               : n.id == start_event_id) {
       start = i;
       break;
     }
   }
   if (start == kNoIndex && !start_event_id.empty()) {
-    return Fail(ErrorCode::kNotFound, "no start event '" + start_event_id + "'");
+    return Fail(ErrorCode::kNotFound,
+                "no start event '" + start_event_id + "'");
   }
-  auto id = StartInstance(defs, process, std::move(variables), std::move(business_key), start,
-                          kNoId, kNoId);
+  auto id = StartInstance(defs, process, std::move(variables),
+                          std::move(business_key), start, kNoId, kNoId);
   Drain();
   return id;
 }
 
-Result<Id> Runtime::StartInstance(std::shared_ptr<const model::Definitions> defs,
-                                  std::uint32_t process, Variables variables,
-                                  std::string business_key, std::uint32_t start_node,
-                                  Id parent_instance, Id parent_token) {
+Result<Id> Runtime::StartInstance(
+    std::shared_ptr<const model::Definitions> defs, std::uint32_t process,
+    Variables variables, std::string business_key, std::uint32_t start_node,
+    Id parent_instance, Id parent_token) {
   auto state = std::make_unique<InstanceState>();
   state->id = NextId();
   state->definitions = defs;
@@ -255,12 +279,14 @@ Result<Id> Runtime::StartInstance(std::shared_ptr<const model::Definitions> defs
   if (start_node != kNoIndex) {
     CreateToken(s, start_node, scope.scope, kNoIndex);
   } else {
-    // Implicit start (BPMN 2.0, 10.5.2): every flow node without incoming flows.
+    // Implicit start (BPMN 2.0, 10.5.2): every flow node without incoming
+    // flows.
     for (auto i : defs->process(process).top_level) {
       const FlowNode& n = defs->node(i);
       if (n.incoming.empty() && n.kind != ElementKind::kBoundaryEvent &&
           n.kind != ElementKind::kEventSubProcess && !n.is_for_compensation &&
-          !(n.kind == ElementKind::kStartEvent && !n.event_definitions.empty())) {
+          !(n.kind == ElementKind::kStartEvent &&
+            !n.event_definitions.empty())) {
         CreateToken(s, i, scope.scope, kNoIndex);
       }
     }
@@ -270,9 +296,11 @@ Result<Id> Runtime::StartInstance(std::shared_ptr<const model::Definitions> defs
 }
 
 namespace {
-bool HasRole(const std::vector<std::string>& user_roles, const std::vector<std::string>& roles) {
+bool HasRole(const std::vector<std::string>& user_roles,
+             const std::vector<std::string>& roles) {
   for (const auto& r : roles)
-    if (std::find(user_roles.begin(), user_roles.end(), r) != user_roles.end()) return true;
+    if (std::find(user_roles.begin(), user_roles.end(), r) != user_roles.end())
+      return true;
   return false;
 }
 }  // namespace
@@ -284,15 +312,18 @@ Result<void> Runtime::ClaimTask(Id task_id, const std::string& user) {
       if (!users_.empty()) {
         auto u = users_.find(user);
         bool allowed = u != users_.end() &&
-                       (t.roles.empty() || HasRole(u->second, t.roles) || t.assignee == user);
+                       (t.roles.empty() || HasRole(u->second, t.roles) ||
+                        t.assignee == user);
         if (!allowed) {
-          return Fail(ErrorCode::kRole, "user '" + user + "' holds no role of task '" +
+          return Fail(ErrorCode::kRole, "user '" + user +
+                                            "' holds no role of task '" +
                                             s->node(t.node).id + "'");
         }
       }
       if (!t.assignee.empty() && t.assignee != user) {
-        return Fail(ErrorCode::kState, "task '" + s->node(t.node).id + "' is claimed by '" +
-                                           t.assignee + "'");
+        return Fail(ErrorCode::kState, "task '" + s->node(t.node).id +
+                                           "' is claimed by '" + t.assignee +
+                                           "'");
       }
       Event e;
       e.type = EventType::kTaskClaimed;
@@ -306,7 +337,8 @@ Result<void> Runtime::ClaimTask(Id task_id, const std::string& user) {
   return Fail(ErrorCode::kNotFound, "no open task " + std::to_string(task_id));
 }
 
-Result<void> Runtime::CompleteTask(Id task_id, const std::string& user, Variables variables) {
+Result<void> Runtime::CompleteTask(Id task_id, const std::string& user,
+                                   Variables variables) {
   for (auto& [id, sp] : instances_) {
     InstanceState& s = *sp;
     for (auto& t : s.tasks) {
@@ -314,21 +346,26 @@ Result<void> Runtime::CompleteTask(Id task_id, const std::string& user, Variable
       const FlowNode& n = s.node(t.node);
       if (!users_.empty()) {
         auto u = users_.find(user);
-        bool candidate = std::find(t.candidate_users.begin(), t.candidate_users.end(), user) !=
-                         t.candidate_users.end();
+        bool candidate =
+            std::find(t.candidate_users.begin(), t.candidate_users.end(),
+                      user) != t.candidate_users.end();
         bool allowed = t.assignee == user || candidate ||
-                       (u != users_.end() && (t.roles.empty() || HasRole(u->second, t.roles)));
+                       (u != users_.end() &&
+                        (t.roles.empty() || HasRole(u->second, t.roles)));
         if (!allowed) {
           std::string roles;
-          for (const auto& r : t.roles) roles += (roles.empty() ? "" : ", ") + r;
-          return Fail(ErrorCode::kRole, "user '" + user + "' holds no role of task '" + n.id +
+          for (const auto& r : t.roles)
+            roles += (roles.empty() ? "" : ", ") + r;
+          return Fail(ErrorCode::kRole, "user '" + user +
+                                            "' holds no role of task '" + n.id +
                                             "' (" + roles + ")");
         }
       }
       if (!t.assignee.empty() && t.assignee != user && !users_.empty()) {
         auto u = users_.find(user);
         if (u == users_.end() || !HasRole(u->second, t.roles)) {
-          return Fail(ErrorCode::kRole, "task '" + n.id + "' is assigned to '" + t.assignee + "'");
+          return Fail(ErrorCode::kRole, "task '" + n.id + "' is assigned to '" +
+                                            t.assignee + "'");
         }
       }
       // Required form fields: given now, or already set in the instance.
@@ -338,14 +375,16 @@ Result<void> Runtime::CompleteTask(Id task_id, const std::string& user, Variable
         for (const auto& f : n.user_task->form_fields) {
           if (!f.required()) continue;
           auto given = variables.find(f.id);
-          bool present = given != variables.end() ? !given->second.is_null()
-                                                  : (vars.Find(f.id) && !vars.Find(f.id)->is_null());
+          bool present = given != variables.end()
+                             ? !given->second.is_null()
+                             : (vars.Find(f.id) && !vars.Find(f.id)->is_null());
           if (!present) missing.push_back(f.id);
         }
         if (!missing.empty()) {
           std::string list;
           for (const auto& m : missing) list += (list.empty() ? "" : ", ") + m;
-          return Fail(ErrorCode::kFields, "task '" + n.id + "' needs the required fields: " + list,
+          return Fail(ErrorCode::kFields,
+                      "task '" + n.id + "' needs the required fields: " + list,
                       n.id);
         }
       }
@@ -367,7 +406,8 @@ Result<void> Runtime::CompleteTask(Id task_id, const std::string& user, Variable
   return Fail(ErrorCode::kNotFound, "no open task " + std::to_string(task_id));
 }
 
-Result<void> Runtime::CorrelateMessage(const std::string& name, const std::string& key,
+Result<void> Runtime::CorrelateMessage(const std::string& name,
+                                       const std::string& key,
                                        Variables variables) {
   for (auto& [id, sp] : instances_) {
     InstanceState& s = *sp;
@@ -389,19 +429,23 @@ Result<void> Runtime::CorrelateMessage(const std::string& name, const std::strin
     for (auto i : defs->process(process).top_level) {
       const FlowNode& n = defs->node(i);
       const auto* d = Definition(n, EventDefinitionKind::kMessage);
-      if (n.kind == ElementKind::kStartEvent && d && MessageName(*defs, d->ref) == name) {
-        auto started = StartInstance(defs, process, std::move(variables), key, i, kNoId, kNoId);
+      if (n.kind == ElementKind::kStartEvent && d &&
+          MessageName(*defs, d->ref) == name) {
+        auto started = StartInstance(defs, process, std::move(variables), key,
+                                     i, kNoId, kNoId);
         Drain();
         if (!started) return tl::unexpected(started.error());
         return {};
       }
     }
   }
-  return Fail(ErrorCode::kNotFound, "no subscription waits for message '" + name + "'" +
-                                        (key.empty() ? "" : " with correlation key '" + key + "'"));
+  return Fail(ErrorCode::kNotFound,
+              "no subscription waits for message '" + name + "'" +
+                  (key.empty() ? "" : " with correlation key '" + key + "'"));
 }
 
-Result<int> Runtime::BroadcastSignal(const std::string& name, Variables variables) {
+Result<int> Runtime::BroadcastSignal(const std::string& name,
+                                     Variables variables) {
   int delivered = 0;
   std::vector<std::pair<Id, Subscription>> targets;
   for (auto& [id, sp] : instances_) {
@@ -411,8 +455,9 @@ Result<int> Runtime::BroadcastSignal(const std::string& name, Variables variable
   for (auto& [id, sub] : targets) {
     InstanceState* s = Find(id);
     if (!s) continue;
-    bool still_open = std::any_of(s->subscriptions.begin(), s->subscriptions.end(),
-                                  [&](const Subscription& x) { return x.id == sub.id; });
+    bool still_open =
+        std::any_of(s->subscriptions.begin(), s->subscriptions.end(),
+                    [&](const Subscription& x) { return x.id == sub.id; });
     if (!still_open) continue;
     Trigger(*s, sub.token, sub.node, variables);
     ++delivered;
@@ -422,7 +467,8 @@ Result<int> Runtime::BroadcastSignal(const std::string& name, Variables variable
     for (auto i : defs->process(process).top_level) {
       const FlowNode& n = defs->node(i);
       const auto* d = Definition(n, EventDefinitionKind::kSignal);
-      if (n.kind == ElementKind::kStartEvent && d && SignalName(*defs, d->ref) == name) {
+      if (n.kind == ElementKind::kStartEvent && d &&
+          SignalName(*defs, d->ref) == name) {
         StartInstance(defs, process, variables, {}, i, kNoId, kNoId);
         ++delivered;
       }
@@ -434,7 +480,8 @@ Result<int> Runtime::BroadcastSignal(const std::string& name, Variables variable
 
 namespace {
 template <typename F>
-bool ForJob(std::map<Id, std::unique_ptr<InstanceState>>& instances, Id job, F&& f) {
+bool ForJob(std::map<Id, std::unique_ptr<InstanceState>>& instances, Id job,
+            F&& f) {
   for (auto& [id, sp] : instances) {
     for (auto& j : sp->jobs) {
       if (j.id == job) {
@@ -459,7 +506,8 @@ Result<void> Runtime::CompleteJob(Id job, Variables variables) {
     Disarm(s, j.token);
     Complete(s, j.token);
   });
-  if (!found) return Fail(ErrorCode::kNotFound, "no open job " + std::to_string(job));
+  if (!found)
+    return Fail(ErrorCode::kNotFound, "no open job " + std::to_string(job));
   Drain();
   return {};
 }
@@ -472,13 +520,16 @@ Result<void> Runtime::FailJob(Id job, const std::string& message) {
     e.node = j.node;
     e.number = std::max<std::int64_t>(0, j.retries - 1);
     Emit(s, e);
-    if (e.number == 0) Incident(s, j.token, "job failed with no retries left: " + message);
+    if (e.number == 0)
+      Incident(s, j.token, "job failed with no retries left: " + message);
   });
-  if (!found) return Fail(ErrorCode::kNotFound, "no open job " + std::to_string(job));
+  if (!found)
+    return Fail(ErrorCode::kNotFound, "no open job " + std::to_string(job));
   return {};
 }
 
-Result<void> Runtime::ThrowJobError(Id job, const std::string& code, Variables variables) {
+Result<void> Runtime::ThrowJobError(Id job, const std::string& code,
+                                    Variables variables) {
   bool found = ForJob(instances_, job, [&](InstanceState& s, const Job& j) {
     Event e;
     e.type = EventType::kJobClosed;
@@ -488,7 +539,8 @@ Result<void> Runtime::ThrowJobError(Id job, const std::string& code, Variables v
     SetVariables(s, ScopeOfToken(s, j.token), std::move(variables), true);
     ThrowError(s, j.token, code, false);
   });
-  if (!found) return Fail(ErrorCode::kNotFound, "no open job " + std::to_string(job));
+  if (!found)
+    return Fail(ErrorCode::kNotFound, "no open job " + std::to_string(job));
   Drain();
   return {};
 }
@@ -503,13 +555,15 @@ std::optional<TimePoint> Runtime::NextDue() const {
 
 void Runtime::FireDue() {
   while (true) {
-    // The earliest due timer across all instances, ties by id: deterministic order.
+    // The earliest due timer across all instances, ties by id: deterministic
+    // order.
     InstanceState* owner = nullptr;
     const Timer* best = nullptr;
     for (auto& [id, sp] : instances_) {
       for (const auto& t : sp->timers) {
         if (t.due > clock_.Now()) continue;
-        if (!best || t.due < best->due || (t.due == best->due && t.id < best->id)) {
+        if (!best || t.due < best->due ||
+            (t.due == best->due && t.id < best->id)) {
           best = &t;
           owner = sp.get();
         }
@@ -522,13 +576,14 @@ void Runtime::FireDue() {
   }
 }
 
-// ------------------------------------------------------------------------------- queries
+// -------------------------------------------------------------------------------
+// queries
 
 std::vector<std::string> Runtime::Waiting(Id instance) const {
   std::vector<std::string> out;
   const InstanceState* s = Instance(instance);
   if (!s) return out;
-  for (const auto& t : s->tokens) {
+  for (const auto& [id, t] : s->tokens) {
     if (t.state != TokenState::kWaiting) continue;
     const FlowNode& n = s->node(t.node);
     if (Waits(n)) out.push_back(n.id);
@@ -541,17 +596,20 @@ std::vector<Runtime::TaskRef> Runtime::OpenTasks(Id instance) const {
   std::vector<TaskRef> out;
   for (const InstanceState* s : Family(instance))
     for (const auto& t : s->tasks) out.push_back({s, &t});
-  std::sort(out.begin(), out.end(),
-            [](const TaskRef& a, const TaskRef& b) { return a.task->id < b.task->id; });
+  std::sort(out.begin(), out.end(), [](const TaskRef& a, const TaskRef& b) {
+    return a.task->id < b.task->id;
+  });
   return out;
 }
 
-std::vector<std::pair<const InstanceState*, const Job*>> Runtime::OpenJobs(Id instance) const {
+std::vector<std::pair<const InstanceState*, const Job*>> Runtime::OpenJobs(
+    Id instance) const {
   std::vector<std::pair<const InstanceState*, const Job*>> out;
   for (const InstanceState* s : Family(instance))
     for (const auto& j : s->jobs) out.emplace_back(s, &j);
-  std::sort(out.begin(), out.end(),
-            [](const auto& a, const auto& b) { return a.second->id < b.second->id; });
+  std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) {
+    return a.second->id < b.second->id;
+  });
   return out;
 }
 

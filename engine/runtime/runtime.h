@@ -1,8 +1,9 @@
-// The interpreter: runs instances of deployed definitions in memory, token by token, until every
-// token waits or ends. Commands (start, claim, complete, correlate, signal, job results, fire
-// timers) go in; behaviours decide and emit Events, which Apply turns into state. Time comes from
-// the injected Clock; ids come from counters, so a replayed run gives an identical event log.
-// Single-threaded: one Runtime is used by one thread at a time.
+// The interpreter: runs instances of deployed definitions in memory, token by
+// token, until every token waits or ends. Commands (start, claim, complete,
+// correlate, signal, job results, fire timers) go in; behaviours decide and
+// emit Events, which Apply turns into state. Time comes from the injected
+// Clock; ids come from counters, so a replayed run gives an identical event
+// log. Single-threaded: one Runtime is used by one thread at a time.
 #pragma once
 
 #include <deque>
@@ -21,19 +22,21 @@
 
 namespace bpmn::runtime {
 
-// What an in-process job handler answers: complete with variables, or throw a BPMN error.
+// What an in-process job handler answers: complete with variables, or throw a
+// BPMN error.
 struct JobOutcome {
   Variables variables;
   std::string error_code;  // non-empty: a BPMN error with this code
 };
-using JobHandler = std::function<JobOutcome(const Job& job, const Variables& variables)>;
+using JobHandler =
+    std::function<JobOutcome(const Job& job, const Variables& variables)>;
 
 class Runtime {
  public:
   explicit Runtime(const Clock& clock) : clock_(clock) {}
 
-  // Makes the executable processes of `definitions` (and those they call) startable by id; a
-  // later deployment of the same id wins.
+  // Makes the executable processes of `definitions` (and those they call)
+  // startable by id; a later deployment of the same id wins.
   void Deploy(std::shared_ptr<const model::Definitions> definitions);
   // The identity table. While it is empty, no role is checked.
   void SetUserRoles(const std::string& user, std::vector<std::string> roles);
@@ -42,27 +45,36 @@ class Runtime {
   void set_keep_log(bool keep) { keep_log_ = keep; }
 
   Result<Id> Start(const std::string& process_id, Variables variables,
-                   std::string business_key = {}, const std::string& start_event_id = {});
+                   std::string business_key = {},
+                   const std::string& start_event_id = {});
   Result<void> ClaimTask(Id task, const std::string& user);
-  Result<void> CompleteTask(Id task, const std::string& user, Variables variables);
-  // Delivers a message to one waiting subscription (or a message start event). `key` empty
-  // matches any subscription of that name.
+  Result<void> CompleteTask(Id task, const std::string& user,
+                            Variables variables);
+  // Delivers a message to one waiting subscription (or a message start event).
+  // `key` empty matches any subscription of that name.
   Result<void> CorrelateMessage(const std::string& name, const std::string& key,
                                 Variables variables);
-  // Delivers a signal to every waiting catcher and signal start event; returns how many.
+  // Delivers a signal to every waiting catcher and signal start event; returns
+  // how many.
   Result<int> BroadcastSignal(const std::string& name, Variables variables);
   Result<void> CompleteJob(Id job, Variables variables);
   Result<void> FailJob(Id job, const std::string& message);
-  Result<void> ThrowJobError(Id job, const std::string& code, Variables variables);
+  Result<void> ThrowJobError(Id job, const std::string& code,
+                             Variables variables);
   // Fires every timer due at the clock's time, in (due, id) order.
   void FireDue();
   std::optional<TimePoint> NextDue() const;
+
+  // Drops completed and terminated instances (their history stays in the log);
+  // long runs in memory call this, the durable store will keep them instead.
+  void EvictFinished();
 
   const InstanceState* Instance(Id id) const;
   std::vector<const InstanceState*> Instances() const;
   // The instance and every instance it called, transitively.
   std::vector<const InstanceState*> Family(Id id) const;
-  // Elements where the instance's tokens wait (sub-processes excluded, their content listed).
+  // Elements where the instance's tokens wait (sub-processes excluded, their
+  // content listed).
   std::vector<std::string> Waiting(Id instance) const;
   // Where the task of `instance` or of an instance it called is, and which.
   struct TaskRef {
@@ -70,7 +82,8 @@ class Runtime {
     const UserTask* task;
   };
   std::vector<TaskRef> OpenTasks(Id instance) const;
-  std::vector<std::pair<const InstanceState*, const Job*>> OpenJobs(Id instance) const;
+  std::vector<std::pair<const InstanceState*, const Job*>> OpenJobs(
+      Id instance) const;
   const std::vector<Event>& log() const { return log_; }
   // The instance's root variables.
   const Variables* RootVariables(Id instance) const;
@@ -97,28 +110,38 @@ class Runtime {
   void OpenScope(InstanceState& s, Id host_token, std::uint32_t node);
   void ActivateGateway(InstanceState& s, Id token);
   void TryInclusiveJoin(InstanceState& s, std::uint32_t node, Id scope);
-  void ThrowError(InstanceState& s, Id token, const std::string& code, bool from_end);
+  void ThrowError(InstanceState& s, Id token, const std::string& code,
+                  bool from_end);
   void ThrowEscalation(InstanceState& s, Id token, const std::string& code);
   void Incident(InstanceState& s, Id token, std::string message);
   void FireTimer(InstanceState& s, const Timer& timer);
-  void Trigger(InstanceState& s, Id waiting_token, std::uint32_t event_node, Variables vars);
+  void Trigger(InstanceState& s, Id waiting_token, std::uint32_t event_node,
+               Variables vars);
   void StartChild(InstanceState& s, Id token);
   void ChildFinished(InstanceState& child);
-  void SetVariables(InstanceState& s, Id scope, Variables vars, bool nearest_definition);
+  void SetVariables(InstanceState& s, Id scope, Variables vars,
+                    bool nearest_definition);
   Id ScopeOfToken(InstanceState& s, Id token);
-  Id CreateToken(InstanceState& s, std::uint32_t node, Id scope, std::uint32_t flow);
+  Id CreateToken(InstanceState& s, std::uint32_t node, Id scope,
+                 std::uint32_t flow);
   void TerminateScope(InstanceState& s, Id scope, Id except_token);
-  Result<expr::Value> Evaluate(const InstanceState& s, Id scope, const model::Expression& e);
-  std::optional<TimePoint> TimerDue(InstanceState& s, Id scope, const model::TimerSpec& spec,
+  Result<expr::Value> Evaluate(const InstanceState& s, Id scope,
+                               const model::Expression& e);
+  std::optional<TimePoint> TimerDue(InstanceState& s, Id scope,
+                                    const model::TimerSpec& spec,
                                     std::string* error);
-  std::string SignalName(const model::Definitions& d, const std::string& ref) const;
-  std::string MessageName(const model::Definitions& d, const std::string& ref) const;
-  Result<Id> StartInstance(std::shared_ptr<const model::Definitions> defs, std::uint32_t process,
-                           Variables variables, std::string business_key,
-                           std::uint32_t start_node, Id parent_instance, Id parent_token);
+  std::string SignalName(const model::Definitions& d,
+                         const std::string& ref) const;
+  std::string MessageName(const model::Definitions& d,
+                          const std::string& ref) const;
+  Result<Id> StartInstance(std::shared_ptr<const model::Definitions> defs,
+                           std::uint32_t process, Variables variables,
+                           std::string business_key, std::uint32_t start_node,
+                           Id parent_instance, Id parent_token);
 
   const Clock& clock_;
-  std::map<std::string, std::pair<std::shared_ptr<const model::Definitions>, std::uint32_t>>
+  std::map<std::string,
+           std::pair<std::shared_ptr<const model::Definitions>, std::uint32_t>>
       processes_;
   std::map<std::string, std::vector<std::string>> users_;
   std::map<std::string, JobHandler> handlers_;

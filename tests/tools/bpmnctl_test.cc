@@ -118,3 +118,84 @@ TEST(BpmnctlEval, ErrorsGoToStderrWithExitOne) {
 }
 
 }  // namespace
+
+namespace {
+
+const std::string kScenarios = std::string(BPMN_TEST_DATA_DIR) + "/scenarios";
+
+TEST(BpmnctlTest, SamplesPass) {
+  auto r = Bpmnctl("test " + kSamples);
+  EXPECT_EQ(r.exit_code, 0) << r.out;
+  EXPECT_NE(r.out.find("PASS "), std::string::npos);
+  EXPECT_NE(r.out.find(" passed, 0 failed\n"), std::string::npos) << r.out;
+}
+
+TEST(BpmnctlTest, EveryMismatchIsReportedWithStepAndLine) {
+  auto r = Bpmnctl("test " + kScenarios + "/mismatches.scenario.yaml");
+  EXPECT_EQ(r.exit_code, 1) << r.out;
+  EXPECT_NE(r.out.find("FAIL every mismatch is reported"), std::string::npos)
+      << r.out;
+  EXPECT_NE(r.out.find("step 2 (line 8): waiting: expected [Task_decide], got "
+                       "[Task_contact]"),
+            std::string::npos)
+      << r.out;
+  EXPECT_NE(
+      r.out.find("step 2 (line 9): tasks for consultant: expected 2, got 1"),
+      std::string::npos);
+  EXPECT_NE(
+      r.out.find("step 2 (line 10): state: expected completed, got active"),
+      std::string::npos);
+  EXPECT_NE(
+      r.out.find("step 3 (line 11): not_found: no open task 'Task_nowhere'"),
+      std::string::npos);
+  EXPECT_NE(
+      r.out.find(
+          "line 14: end: variable channel: expected \"mail\", got \"web\""),
+      std::string::npos)
+      << r.out;
+  EXPECT_NE(r.out.find("0 passed, 1 failed"), std::string::npos);
+}
+
+TEST(BpmnctlTest, UnknownKeysAndUnsupportedChecksFailLoudly) {
+  auto r = Bpmnctl("test " + kScenarios + "/unknown-key.scenario.yaml " +
+                   kScenarios + "/not-supported-yet.scenario.yaml");
+  EXPECT_EQ(r.exit_code, 1) << r.out;
+  EXPECT_NE(r.out.find("step 2 (line 8): unknown key 'wating'"),
+            std::string::npos)
+      << r.out;
+  EXPECT_NE(r.out.find("'due' is not supported yet"), std::string::npos)
+      << r.out;
+}
+
+TEST(BpmnctlTest, UnreadableFilesAndMissingPathsExitTwo) {
+  EXPECT_EQ(
+      Bpmnctl("test " + kScenarios + "/unreadable.scenario.yaml").exit_code, 2);
+  EXPECT_EQ(Bpmnctl("test /no/such/folder").exit_code, 2);
+}
+
+TEST(BpmnctlTest, JunitReportIsWritten) {
+  std::string file = ::testing::TempDir() + "/scenarios.xml";
+  auto r = Bpmnctl("test " + kSamples + " --junit " + file);
+  EXPECT_EQ(r.exit_code, 0) << r.out;
+  FILE* f = std::fopen(file.c_str(), "r");
+  ASSERT_NE(f, nullptr);
+  std::string xml(4096, '\0');
+  xml.resize(std::fread(xml.data(), 1, xml.size(), f));
+  std::fclose(f);
+  EXPECT_NE(xml.find("<testsuite name=\"scenarios\""), std::string::npos);
+  EXPECT_NE(xml.find("failures=\"0\""), std::string::npos);
+}
+
+TEST(BpmnctlTest, CoverageAndTrace) {
+  auto c = Bpmnctl("test " + kSamples + " --coverage");
+  EXPECT_NE(c.out.find("coverage "), std::string::npos);
+  EXPECT_NE(c.out.find("deal_by_stages.bpmn: 41 of 41"), std::string::npos)
+      << c.out;
+  auto t = Bpmnctl("test " + kSamples +
+                   "/scenarios/lead_not_qualified.scenario.yaml --trace");
+  EXPECT_NE(t.out.find("| 1 2026-01-05T09:00:00Z instance-started"),
+            std::string::npos)
+      << t.out;
+}
+
+}  // namespace

@@ -1,7 +1,8 @@
-// `bpmnctl test PATH... [--junit FILE] [--coverage] [--trace]`: runs every *.scenario.yaml named
-// or found under the folders named, prints PASS/FAIL per scenario with each mismatch, and ends
-// with `N passed, M failed`. Exit 0 when nothing failed, 1 when something did, 2 for unusable
-// arguments or unreadable files. Single-threaded.
+// `bpmnctl test PATH... [--junit FILE] [--coverage] [--trace]`: runs every
+// *.scenario.yaml named or found under the folders named, prints PASS/FAIL per
+// scenario with each mismatch, and ends with `N passed, M failed`. Exit 0 when
+// nothing failed, 1 when something did, 2 for unusable arguments or unreadable
+// files. Single-threaded.
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
@@ -22,31 +23,43 @@ std::string XmlEscape(const std::string& s) {
   std::string out;
   for (char c : s) {
     switch (c) {
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '&': out += "&amp;"; break;
-      case '"': out += "&quot;"; break;
-      default: out += c;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '&':
+        out += "&amp;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      default:
+        out += c;
     }
   }
   return out;
 }
 
-void WriteJunit(const std::string& file, const std::vector<ScenarioResult>& results) {
+void WriteJunit(const std::string& file,
+                const std::vector<ScenarioResult>& results) {
   std::ofstream out(file);
-  std::size_t failures = std::count_if(results.begin(), results.end(),
-                                       [](const ScenarioResult& r) { return !r.passed; });
-  out << "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuite name=\"scenarios\" tests=\""
+  std::size_t failures =
+      std::count_if(results.begin(), results.end(),
+                    [](const ScenarioResult& r) { return !r.passed; });
+  out << "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuite "
+         "name=\"scenarios\" tests=\""
       << results.size() << "\" failures=\"" << failures << "\">\n";
   for (const auto& r : results) {
-    out << "  <testcase classname=\"" << XmlEscape(r.file) << "\" name=\"" << XmlEscape(r.name)
-        << "\" time=\"" << r.seconds << "\"";
+    out << "  <testcase classname=\"" << XmlEscape(r.file) << "\" name=\""
+        << XmlEscape(r.name) << "\" time=\"" << r.seconds << "\"";
     if (r.passed) {
       out << "/>\n";
       continue;
     }
-    out << ">\n    <failure message=\"" << XmlEscape(r.failures.empty() ? "" : r.failures[0])
-        << "\">";
+    out << ">\n    <failure message=\""
+        << XmlEscape(r.failures.empty() ? "" : r.failures[0]) << "\">";
     for (const auto& f : r.failures) out << XmlEscape(f) << "\n";
     out << "</failure>\n  </testcase>\n";
   }
@@ -56,7 +69,8 @@ void WriteJunit(const std::string& file, const std::vector<ScenarioResult>& resu
 void PrintCoverage(const std::vector<ScenarioResult>& results) {
   std::map<std::string, std::set<std::string>> covered;
   for (const auto& r : results)
-    for (const auto& [file, ids] : r.covered) covered[file].insert(ids.begin(), ids.end());
+    for (const auto& [file, ids] : r.covered)
+      covered[file].insert(ids.begin(), ids.end());
   for (const auto& [file, ids] : covered) {
     auto read = bpmn::parser::ReadBpmnFile(file);
     if (!read.definitions) continue;
@@ -65,7 +79,8 @@ void PrintCoverage(const std::vector<ScenarioResult>& results) {
     for (const auto& f : read.definitions->flows()) all.push_back(f.id);
     for (const auto& id : all)
       if (!ids.count(id)) missed.push_back(id);
-    std::cout << "coverage " << file << ": " << (all.size() - missed.size()) << " of " << all.size()
+    std::cout << "coverage " << file << ": " << (all.size() - missed.size())
+              << " of " << all.size()
               << " flow nodes and sequence flows passed\n";
     for (const auto& id : missed) std::cout << "  never passed: " << id << "\n";
   }
@@ -81,10 +96,13 @@ void AddTestCommand(CLI::App& app, int& exit_code) {
     bool trace = false;
   };
   auto opts = std::make_shared<Options>();
-  CLI::App* cmd = app.add_subcommand("test", "Run scenario files (*.scenario.yaml)");
-  cmd->add_option("paths", opts->paths, "Scenario files or folders")->required();
+  CLI::App* cmd =
+      app.add_subcommand("test", "Run scenario files (*.scenario.yaml)");
+  cmd->add_option("paths", opts->paths, "Scenario files or folders")
+      ->required();
   cmd->add_option("--junit", opts->junit, "Write JUnit XML to this file");
-  cmd->add_flag("--coverage", opts->coverage, "Print which flow nodes and flows were passed");
+  cmd->add_flag("--coverage", opts->coverage,
+                "Print which flow nodes and flows were passed");
   cmd->add_flag("--trace", opts->trace, "Print every event as it happens");
   cmd->callback([opts, &exit_code] {
     std::vector<std::string> files;
@@ -116,14 +134,17 @@ void AddTestCommand(CLI::App& app, int& exit_code) {
       unusable = unusable || r.unusable;
       std::cout << (r.passed ? "PASS " : "FAIL ") << r.name << "\n";
       for (const auto& line : r.trace) std::cout << "  | " << line << "\n";
-      for (const auto& failure : r.failures) std::cout << "  " << f << ": " << failure << "\n";
+      for (const auto& failure : r.failures)
+        std::cout << "  " << f << ": " << failure << "\n";
       results.push_back(std::move(r));
     }
-    std::size_t failed = std::count_if(results.begin(), results.end(),
-                                       [](const ScenarioResult& r) { return !r.passed; });
+    std::size_t failed =
+        std::count_if(results.begin(), results.end(),
+                      [](const ScenarioResult& r) { return !r.passed; });
     if (opts->coverage) PrintCoverage(results);
     if (!opts->junit.empty()) WriteJunit(opts->junit, results);
-    std::cout << (results.size() - failed) << " passed, " << failed << " failed\n";
+    std::cout << (results.size() - failed) << " passed, " << failed
+              << " failed\n";
     exit_code = unusable ? kExitUsage : failed > 0 ? kExitRefused : kExitOk;
   });
 }

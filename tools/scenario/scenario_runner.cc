@@ -1,6 +1,7 @@
-// The scenario runner (scenario_runner.h). Reads the YAML with yaml-cpp, refuses unknown keys
-// with their line, deploys the diagrams into a fresh interpreter on a ManualClock, runs the
-// steps, and collects every mismatch instead of stopping at the first.
+// The scenario runner (scenario_runner.h). Reads the YAML with yaml-cpp,
+// refuses unknown keys with their line, deploys the diagrams into a fresh
+// interpreter on a ManualClock, runs the steps, and collects every mismatch
+// instead of stopping at the first.
 #include "scenario/scenario_runner.h"
 
 #include <yaml-cpp/yaml.h>
@@ -24,21 +25,23 @@ using bpmn::runtime::Id;
 using bpmn::runtime::Runtime;
 using bpmn::runtime::Variables;
 
-const std::set<std::string> kTopKeys = {"name",  "diagram", "diagrams", "process", "clock",
-                                        "calendar", "users", "start",  "steps",   "end"};
-const std::set<std::string> kActions = {"complete", "claim",      "message", "signal", "job",
-                                        "advance",  "advance_to", "start",   "expect"};
-const std::set<std::string> kStepModifiers = {"by",     "variables", "error",
-                                              "correlation", "result", "error_code",
-                                              "business_key"};
-const std::set<std::string> kExpectKeys = {"waiting",   "tasks",     "passed", "not_passed",
-                                           "escalated", "variables", "state",  "incidents",
-                                           "due"};
+const std::set<std::string> kTopKeys = {
+    "name",     "diagram", "diagrams", "process", "clock",
+    "calendar", "users",   "start",    "steps",   "end"};
+const std::set<std::string> kActions = {"complete",   "claim", "message",
+                                        "signal",     "job",   "advance",
+                                        "advance_to", "start", "expect"};
+const std::set<std::string> kStepModifiers = {
+    "by",     "variables",  "error",       "correlation",
+    "result", "error_code", "business_key"};
+const std::set<std::string> kExpectKeys = {
+    "waiting",   "tasks", "passed",    "not_passed", "escalated",
+    "variables", "state", "incidents", "due"};
 
 int Line(const YAML::Node& n) { return n.Mark().line + 1; }
 
-// A YAML value as an expression value: quoted scalars stay strings; plain ones become numbers,
-// booleans or null when they read as such.
+// A YAML value as an expression value: quoted scalars stay strings; plain ones
+// become numbers, booleans or null when they read as such.
 bpmn::expr::Value ToValue(const YAML::Node& n) {
   using bpmn::expr::Value;
   if (!n || n.IsNull()) return Value();
@@ -49,7 +52,8 @@ bpmn::expr::Value ToValue(const YAML::Node& n) {
   }
   if (n.IsMap()) {
     bpmn::expr::Context ctx;
-    for (const auto& kv : n) ctx.emplace_back(kv.first.as<std::string>(), ToValue(kv.second));
+    for (const auto& kv : n)
+      ctx.emplace_back(kv.first.as<std::string>(), ToValue(kv.second));
     return Value(std::move(ctx));
   }
   const std::string text = n.Scalar();
@@ -64,16 +68,21 @@ bpmn::expr::Value ToValue(const YAML::Node& n) {
 Variables ToVariables(const YAML::Node& n) {
   Variables vars;
   if (!n || !n.IsMap()) return vars;
-  for (const auto& kv : n) vars[kv.first.as<std::string>()] = ToValue(kv.second);
+  for (const auto& kv : n)
+    vars[kv.first.as<std::string>()] = ToValue(kv.second);
   return vars;
 }
 
 std::string StateName(bpmn::runtime::InstanceStatus s) {
   switch (s) {
-    case bpmn::runtime::InstanceStatus::kActive: return "active";
-    case bpmn::runtime::InstanceStatus::kCompleted: return "completed";
-    case bpmn::runtime::InstanceStatus::kTerminated: return "terminated";
-    case bpmn::runtime::InstanceStatus::kIncident: return "incident";
+    case bpmn::runtime::InstanceStatus::kActive:
+      return "active";
+    case bpmn::runtime::InstanceStatus::kCompleted:
+      return "completed";
+    case bpmn::runtime::InstanceStatus::kTerminated:
+      return "terminated";
+    case bpmn::runtime::InstanceStatus::kIncident:
+      return "incident";
   }
   return "?";
 }
@@ -86,8 +95,13 @@ std::string Join(const std::vector<std::string>& items) {
 
 class Run {
  public:
-  Run(const std::string& path, const ScenarioOptions& options, ScenarioResult& result)
-      : path_(path), options_(options), r_(result), clock_(DefaultStart()), rt_(clock_) {}
+  Run(const std::string& path, const ScenarioOptions& options,
+      ScenarioResult& result)
+      : path_(path),
+        options_(options),
+        r_(result),
+        clock_(DefaultStart()),
+        rt_(clock_) {}
 
   void Execute() {
     YAML::Node doc;
@@ -101,15 +115,18 @@ class Run {
       Unusable("a scenario file is a YAML map");
       return;
     }
-    r_.name = doc["name"] ? doc["name"].as<std::string>() : fs::path(path_).filename().string();
+    r_.name = doc["name"] ? doc["name"].as<std::string>()
+                          : fs::path(path_).filename().string();
     for (const auto& kv : doc) {
       std::string key = kv.first.as<std::string>();
-      if (!kTopKeys.count(key)) Failure(0, Line(kv.first), "unknown key '" + key + "'");
+      if (!kTopKeys.count(key))
+        Failure(0, Line(kv.first), "unknown key '" + key + "'");
     }
     if (!doc["name"]) Failure(0, 1, "the key 'name' is required");
     if (doc["calendar"]) {
       Failure(0, Line(doc["calendar"]),
-              "'calendar' is not supported yet (working calendars come with the deadline issue)");
+              "'calendar' is not supported yet (working calendars come with "
+              "the deadline issue)");
     }
     if (!r_.failures.empty()) return;
     if (!LoadDiagrams(doc)) return;
@@ -124,17 +141,20 @@ class Run {
     if (doc["users"]) {
       for (const auto& kv : doc["users"]) {
         std::vector<std::string> roles;
-        for (const auto& role : kv.second) roles.push_back(role.as<std::string>());
+        for (const auto& role : kv.second)
+          roles.push_back(role.as<std::string>());
         rt_.SetUserRoles(kv.first.as<std::string>(), roles);
       }
     }
     const YAML::Node start = doc["start"];
     if (start && !CheckKeys(start, {"business_key", "variables"}, 0)) return;
-    auto id = rt_.Start(process_, start ? ToVariables(start["variables"]) : Variables{},
-                        start && start["business_key"] ? start["business_key"].as<std::string>()
-                                                       : std::string());
+    auto id = rt_.Start(
+        process_, start ? ToVariables(start["variables"]) : Variables{},
+        start && start["business_key"] ? start["business_key"].as<std::string>()
+                                       : std::string());
     if (!id) {
-      Failure(0, start ? Line(start) : 1, "cannot start: " + id.error().message);
+      Failure(0, start ? Line(start) : 1,
+              "cannot start: " + id.error().message);
       return;
     }
     instance_ = *id;
@@ -155,10 +175,13 @@ class Run {
   }
 
  private:
-  static bpmn::TimePoint DefaultStart() { return *bpmn::model::ParseIsoDateTime("2026-01-05T09:00:00Z"); }
+  static bpmn::TimePoint DefaultStart() {
+    return *bpmn::model::ParseIsoDateTime("2026-01-05T09:00:00Z");
+  }
 
   void Unusable(std::string message) {
     r_.unusable = true;
+    r_.name = fs::path(path_).filename().string();
     r_.failures.push_back(std::move(message));
   }
   void Failure(int step, int line, std::string message) {
@@ -168,7 +191,8 @@ class Run {
     r_.failures.push_back(where + message);
   }
 
-  bool CheckKeys(const YAML::Node& n, const std::set<std::string>& allowed, int step) {
+  bool CheckKeys(const YAML::Node& n, const std::set<std::string>& allowed,
+                 int step) {
     if (!n.IsMap()) {
       Failure(step, Line(n), "expected a map");
       return false;
@@ -188,7 +212,8 @@ class Run {
     std::vector<std::string> files;
     if (doc["diagram"]) files.push_back(doc["diagram"].as<std::string>());
     if (doc["diagrams"])
-      for (const auto& d : doc["diagrams"]) files.push_back(d.as<std::string>());
+      for (const auto& d : doc["diagrams"])
+        files.push_back(d.as<std::string>());
     if (files.empty()) {
       Failure(0, 1, "the key 'diagram' (or 'diagrams') is required");
       return false;
@@ -200,7 +225,8 @@ class Run {
         for (const auto& d : read.diagnostics)
           if (d.severity == bpmn::Severity::kError)
             r_.failures.push_back(bpmn::FormatDiagnostic(p.string(), d));
-        if (r_.failures.empty()) r_.failures.push_back(p.string() + ": cannot be read");
+        if (r_.failures.empty())
+          r_.failures.push_back(p.string() + ": cannot be read");
         return false;
       }
       rt_.Deploy(read.definitions);
@@ -208,16 +234,20 @@ class Run {
     }
     if (doc["process"]) {
       process_ = doc["process"].as<std::string>();
-    } else if (const auto* p = diagrams_.front().second->SingleExecutableProcess()) {
+    } else if (const auto* p =
+                   diagrams_.front().second->SingleExecutableProcess()) {
       process_ = p->id;
     } else {
-      Failure(0, 1, "the diagram has several executable processes: name one with 'process'");
+      Failure(0, 1,
+              "the diagram has several executable processes: name one with "
+              "'process'");
       return false;
     }
     return true;
   }
 
-  // The oldest open task of the element, by id or name, in the instance or one it called.
+  // The oldest open task of the element, by id or name, in the instance or one
+  // it called.
   const bpmn::runtime::UserTask* FindTask(const std::string& element) {
     for (const auto& ref : rt_.OpenTasks(instance_)) {
       const auto& n = ref.instance->node(ref.task->node);
@@ -236,8 +266,9 @@ class Run {
       std::string key = kv.first.as<std::string>();
       if (kActions.count(key)) {
         if (!action.empty()) {
-          Failure(number, Line(kv.first), "a step has exactly one action; found '" + action +
-                                               "' and '" + key + "'");
+          Failure(number, Line(kv.first),
+                  "a step has exactly one action; found '" + action +
+                      "' and '" + key + "'");
           return;
         }
         action = key;
@@ -256,7 +287,8 @@ class Run {
       Expect(number, value, false);
       return;
     }
-    const std::string expected_error = step["error"] ? step["error"].as<std::string>() : "";
+    const std::string expected_error =
+        step["error"] ? step["error"].as<std::string>() : "";
     const std::string by = step["by"] ? step["by"].as<std::string>() : "";
     Variables vars = ToVariables(step["variables"]);
     bpmn::Result<void> outcome;
@@ -271,9 +303,10 @@ class Run {
         outcome = rt_.ClaimTask(task->id, by);
       }
     } else if (action == "message") {
-      outcome = rt_.CorrelateMessage(value.as<std::string>(),
-                                     step["correlation"] ? step["correlation"].as<std::string>() : "",
-                                     std::move(vars));
+      outcome = rt_.CorrelateMessage(
+          value.as<std::string>(),
+          step["correlation"] ? step["correlation"].as<std::string>() : "",
+          std::move(vars));
     } else if (action == "signal") {
       auto n = rt_.BroadcastSignal(value.as<std::string>(), std::move(vars));
       if (!n) outcome = tl::unexpected(n.error());
@@ -296,7 +329,8 @@ class Run {
         }
         target = *t;
       }
-      // Time moves to each due timer in turn, so a timer set by a fired one fires too.
+      // Time moves to each due timer in turn, so a timer set by a fired one
+      // fires too.
       while (auto next = rt_.NextDue()) {
         if (*next > target) break;
         if (*next > clock_.Now()) clock_.Set(*next);
@@ -305,26 +339,32 @@ class Run {
       if (target > clock_.Now()) clock_.Set(target);
     } else if (action == "start") {
       if (!CheckKeys(value, {"business_key", "variables"}, number)) return;
-      auto id = rt_.Start(process_, ToVariables(value["variables"]),
-                          value["business_key"] ? value["business_key"].as<std::string>() : "");
+      auto id = rt_.Start(
+          process_, ToVariables(value["variables"]),
+          value["business_key"] ? value["business_key"].as<std::string>() : "");
       if (!id) outcome = tl::unexpected(id.error());
     }
     if (!expected_error.empty()) {
       if (outcome) {
-        Failure(number, line, "expected the step to fail with '" + expected_error +
-                                  "', but it succeeded");
-      } else if (std::string(bpmn::ErrorCodeName(outcome.error().code)) != expected_error) {
-        Failure(number, line, "expected error '" + expected_error + "', got '" +
-                                  std::string(bpmn::ErrorCodeName(outcome.error().code)) +
-                                  "': " + outcome.error().message);
+        Failure(number, line,
+                "expected the step to fail with '" + expected_error +
+                    "', but it succeeded");
+      } else if (std::string(bpmn::ErrorCodeName(outcome.error().code)) !=
+                 expected_error) {
+        Failure(number, line,
+                "expected error '" + expected_error + "', got '" +
+                    std::string(bpmn::ErrorCodeName(outcome.error().code)) +
+                    "': " + outcome.error().message);
       }
     } else if (!outcome) {
-      Failure(number, line, std::string(bpmn::ErrorCodeName(outcome.error().code)) + ": " +
-                                outcome.error().message);
+      Failure(number, line,
+              std::string(bpmn::ErrorCodeName(outcome.error().code)) + ": " +
+                  outcome.error().message);
     }
   }
 
-  bpmn::Result<void> RunJob(const std::string& which, const YAML::Node& step, Variables vars) {
+  bpmn::Result<void> RunJob(const std::string& which, const YAML::Node& step,
+                            Variables vars) {
     const bpmn::runtime::Job* job = nullptr;
     for (const auto& [s, j] : rt_.OpenJobs(instance_)) {
       const auto& n = s->node(j->node);
@@ -333,17 +373,22 @@ class Run {
         break;
       }
     }
-    if (!job) return bpmn::Fail(bpmn::ErrorCode::kNotFound, "no open job '" + which + "'");
-    std::string result = step["result"] ? step["result"].as<std::string>() : "complete";
+    if (!job)
+      return bpmn::Fail(bpmn::ErrorCode::kNotFound,
+                        "no open job '" + which + "'");
+    std::string result =
+        step["result"] ? step["result"].as<std::string>() : "complete";
     if (result == "complete") return rt_.CompleteJob(job->id, std::move(vars));
     if (result == "fail") return rt_.FailJob(job->id, "failed by the scenario");
     if (result == "error") {
-      return rt_.ThrowJobError(job->id,
-                               step["error_code"] ? step["error_code"].as<std::string>() : "",
-                               std::move(vars));
+      return rt_.ThrowJobError(
+          job->id,
+          step["error_code"] ? step["error_code"].as<std::string>() : "",
+          std::move(vars));
     }
-    return bpmn::Fail(bpmn::ErrorCode::kInvalidArgument,
-                      "result must be complete, fail or error, not '" + result + "'");
+    return bpmn::Fail(
+        bpmn::ErrorCode::kInvalidArgument,
+        "result must be complete, fail or error, not '" + result + "'");
   }
 
   std::vector<std::string> Passed() const {
@@ -351,7 +396,8 @@ class Run {
     for (const auto* s : rt_.Family(instance_)) family.insert(s->id);
     std::vector<std::string> out;
     for (const auto& e : rt_.log()) {
-      if (e.type == bpmn::runtime::EventType::kElementCompleted && family.count(e.instance))
+      if (e.type == bpmn::runtime::EventType::kElementCompleted &&
+          family.count(e.instance))
         out.push_back(rt_.DefinitionsOf(e.instance)->node(e.node).id);
     }
     return out;
@@ -361,17 +407,24 @@ class Run {
     if (!CheckKeys(n, kExpectKeys, number)) return;
     const auto* s = rt_.Instance(instance_);
     auto fail = [&](const YAML::Node& at, std::string m) {
-      Failure(number, Line(at), (at_end ? "end: " : "") + m);
+      Failure(at_end ? 0 : number, Line(at), (at_end ? "end: " : "") + m);
     };
-    if (n["due"]) fail(n["due"], "'due' is not supported yet (due dates come with the deadline issue)");
+    if (n["due"])
+      fail(n["due"],
+           "'due' is not supported yet (due dates come with the deadline "
+           "issue)");
     if (n["escalated"])
-      fail(n["escalated"], "'escalated' is not supported yet (escalation policies come with the deadline issue)");
+      fail(n["escalated"],
+           "'escalated' is not supported yet (escalation policies come with "
+           "the deadline issue)");
     if (n["waiting"]) {
       std::vector<std::string> want;
       for (const auto& w : n["waiting"]) want.push_back(w.as<std::string>());
       std::sort(want.begin(), want.end());
       auto got = rt_.Waiting(instance_);
-      if (want != got) fail(n["waiting"], "waiting: expected " + Join(want) + ", got " + Join(got));
+      if (want != got)
+        fail(n["waiting"],
+             "waiting: expected " + Join(want) + ", got " + Join(got));
     }
     if (n["tasks"]) {
       std::map<std::string, long> got;
@@ -379,14 +432,16 @@ class Run {
         for (const auto& role : ref.task->roles) ++got[role];
       std::map<std::string, long> want;
       for (const auto& kv : n["tasks"])
-        want[bpmn::model::NormalizeRole(kv.first.as<std::string>())] = kv.second.as<long>();
+        want[bpmn::model::NormalizeRole(kv.first.as<std::string>())] =
+            kv.second.as<long>();
       for (const auto& [role, count] : got)
         if (!want.count(role)) want[role] = 0;
       for (const auto& [role, count] : want) {
         long actual = got.count(role) ? got[role] : 0;
         if (actual != count)
-          fail(n["tasks"], "tasks for " + role + ": expected " + std::to_string(count) +
-                               ", got " + std::to_string(actual));
+          fail(n["tasks"], "tasks for " + role + ": expected " +
+                               std::to_string(count) + ", got " +
+                               std::to_string(actual));
       }
     }
     std::vector<std::string> passed = Passed();
@@ -394,11 +449,14 @@ class Run {
       std::size_t at = 0;
       for (const auto& p : n["passed"]) {
         std::string id = p.as<std::string>();
-        auto it = std::find(passed.begin() + static_cast<std::ptrdiff_t>(at), passed.end(), id);
+        auto it = std::find(passed.begin() + static_cast<std::ptrdiff_t>(at),
+                            passed.end(), id);
         if (it == passed.end()) {
-          bool anywhere = std::find(passed.begin(), passed.end(), id) != passed.end();
-          fail(p, anywhere ? "passed: '" + id + "' completed, but not in this order"
-                           : "passed: '" + id + "' did not complete");
+          bool anywhere =
+              std::find(passed.begin(), passed.end(), id) != passed.end();
+          fail(p, anywhere
+                      ? "passed: '" + id + "' completed, but not in this order"
+                      : "passed: '" + id + "' did not complete");
           continue;
         }
         at = static_cast<std::size_t>(it - passed.begin()) + 1;
@@ -417,16 +475,19 @@ class Run {
         std::string name = kv.first.as<std::string>();
         auto want = ToValue(kv.second);
         auto it = vars ? vars->find(name) : Variables::const_iterator();
-        bpmn::expr::Value got = vars && it != vars->end() ? it->second : bpmn::expr::Value();
+        bpmn::expr::Value got =
+            vars && it != vars->end() ? it->second : bpmn::expr::Value();
         if (!bpmn::expr::Equal(want, got).value_or(false))
-          fail(kv.first, "variable " + name + ": expected " + bpmn::expr::ToJson(want) +
-                             ", got " + bpmn::expr::ToJson(got));
+          fail(kv.first, "variable " + name + ": expected " +
+                             bpmn::expr::ToJson(want) + ", got " +
+                             bpmn::expr::ToJson(got));
       }
     }
     if (n["state"]) {
       std::string want = n["state"].as<std::string>();
       std::string got = s ? StateName(s->status) : "missing";
-      if (want != got) fail(n["state"], "state: expected " + want + ", got " + got);
+      if (want != got)
+        fail(n["state"], "state: expected " + want + ", got " + got);
     }
     if (n["incidents"]) {
       std::vector<std::string> want, got;
@@ -435,7 +496,9 @@ class Run {
         for (const auto& i : f->incidents) got.push_back(f->node(i.node).id);
       std::sort(want.begin(), want.end());
       std::sort(got.begin(), got.end());
-      if (want != got) fail(n["incidents"], "incidents: expected " + Join(want) + ", got " + Join(got));
+      if (want != got)
+        fail(n["incidents"],
+             "incidents: expected " + Join(want) + ", got " + Join(got));
     }
   }
 
@@ -444,12 +507,15 @@ class Run {
     for (const auto& e : rt_.log()) {
       const auto* defs = rt_.DefinitionsOf(e.instance);
       if (!defs) continue;
-      if (e.type == bpmn::runtime::EventType::kElementCompleted) seen[defs].insert(defs->node(e.node).id);
-      if (e.type == bpmn::runtime::EventType::kFlowTaken) seen[defs].insert(defs->flow(e.flow).id);
+      if (e.type == bpmn::runtime::EventType::kElementCompleted)
+        seen[defs].insert(defs->node(e.node).id);
+      if (e.type == bpmn::runtime::EventType::kFlowTaken)
+        seen[defs].insert(defs->flow(e.flow).id);
     }
     for (const auto& [file, defs] : diagrams_) {
       const auto& ids = seen[defs.get()];
-      r_.covered.emplace_back(file, std::vector<std::string>(ids.begin(), ids.end()));
+      r_.covered.emplace_back(file,
+                              std::vector<std::string>(ids.begin(), ids.end()));
     }
   }
 
@@ -458,25 +524,30 @@ class Run {
   ScenarioResult& r_;
   bpmn::ManualClock clock_;
   Runtime rt_;
-  std::vector<std::pair<std::string, std::shared_ptr<const bpmn::model::Definitions>>> diagrams_;
+  std::vector<
+      std::pair<std::string, std::shared_ptr<const bpmn::model::Definitions>>>
+      diagrams_;
   std::string process_;
   Id instance_ = bpmn::runtime::kNoId;
 };
 
 }  // namespace
 
-ScenarioResult RunScenario(const std::string& path, const ScenarioOptions& options) {
+ScenarioResult RunScenario(const std::string& path,
+                           const ScenarioOptions& options) {
   ScenarioResult result;
   result.file = path;
   auto started = std::chrono::steady_clock::now();
   try {
     Run(path, options, result).Execute();
   } catch (const YAML::Exception& e) {
-    result.failures.push_back("line " + std::to_string(e.mark.line + 1) + ": " + e.msg);
+    result.failures.push_back("line " + std::to_string(e.mark.line + 1) + ": " +
+                              e.msg);
     result.passed = false;
   }
   result.seconds =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - started)
+          .count();
   return result;
 }
 

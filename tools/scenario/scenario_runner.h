@@ -1,6 +1,6 @@
-// Runs scenario files (../shared/SCENARIOS.md): a scripted run of a diagram with a simulated
-// clock, its steps and expectations checked against the interpreter. Used by `bpmnctl test`.
-// Single-threaded.
+// Runs scenario files (../shared/SCENARIOS.md): a scripted run of a diagram
+// with a simulated clock, its steps and expectations checked against the
+// interpreter. Used by `bpmnctl test`. Single-threaded.
 #pragma once
 
 #include <string>
@@ -12,10 +12,11 @@ struct ScenarioResult {
   std::string file;
   std::string name;
   bool passed = false;
-  bool unusable = false;            // the file could not be read or understood at all
+  bool unusable = false;  // the file could not be read or understood at all
   std::vector<std::string> failures;  // "step 3 (line 17): ..." each
   std::vector<std::string> trace;     // every event, with --trace
-  // For --coverage: diagram file -> ids of flow nodes and sequence flows passed.
+  // For --coverage: diagram file -> ids of flow nodes and sequence flows
+  // passed.
   std::vector<std::pair<std::string, std::vector<std::string>>> covered;
   double seconds = 0;
 };
@@ -24,6 +25,7 @@ struct ScenarioOptions {
   bool trace = false;
 };
 
-ScenarioResult RunScenario(const std::string& path, const ScenarioOptions& options);
+ScenarioResult RunScenario(const std::string& path,
+                           const ScenarioOptions& options);
 
 }  // namespace bpmnctl

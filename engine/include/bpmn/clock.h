@@ -1,6 +1,6 @@
-// Time is injected: the engine asks a Clock, never the system. SystemClock reads the real time
-// (the only code that does); ManualClock is moved by tests and scenarios. SystemClock is
-// thread-safe; ManualClock is not.
+// Time is injected: the engine asks a Clock, never the system. SystemClock
+// reads the real time (the only code that does); ManualClock is moved by tests
+// and scenarios. SystemClock is thread-safe; ManualClock is not.
 #pragma once
 
 #include <chrono>

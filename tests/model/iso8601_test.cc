@@ -6,10 +6,10 @@
 
 namespace {
 
-using bpmn::model::TimerKind;
 using bpmn::model::ParseIsoDateTime;
 using bpmn::model::ParseIsoDuration;
 using bpmn::model::ParseTimer;
+using bpmn::model::TimerKind;
 
 TEST(Iso8601, DateTimesWithOffsetsAreUtc) {
   auto t = ParseIsoDateTime("2026-03-02T09:00:00+03:00");

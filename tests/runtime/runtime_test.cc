@@ -1,0 +1,213 @@
+// The interpreter through its API: determinism of the event log, refusals that
+// change nothing, required fields named, and the join semantics that scenarios
+// cannot see directly.
+#include "runtime/runtime.h"
+
+#include <gtest/gtest.h>
+
+#include "model/iso8601.h"
+#include "parser/bpmn_reader.h"
+
+namespace {
+
+using bpmn::runtime::Id;
+using bpmn::runtime::Runtime;
+using bpmn::runtime::Variables;
+
+std::shared_ptr<const bpmn::model::Definitions> Sample(
+    const std::string& name) {
+  auto r =
+      bpmn::parser::ReadBpmnFile(std::string(BPMN_SAMPLES_DIR) + "/" + name);
+  EXPECT_TRUE(r.ok());
+  return r.definitions;
+}
+
+std::shared_ptr<const bpmn::model::Definitions> Inline(
+    const std::string& body) {
+  auto r = bpmn::parser::ReadBpmnString(
+      "<definitions xmlns=\"http://www.omg.org/spec/BPMN/20100524/MODEL\">"
+      "<process id=\"p\" isExecutable=\"true\">" +
+      body + "</process></definitions>");
+  EXPECT_TRUE(r.ok());
+  return r.definitions;
+}
+
+bpmn::TimePoint At(const char* iso) {
+  return *bpmn::model::ParseIsoDateTime(iso);
+}
+
+// Runs the deal sample through its happy path and returns the event log as
+// text.
+std::vector<std::string> DealLog() {
+  bpmn::ManualClock clock(At("2026-03-02T09:00:00Z"));
+  Runtime rt(clock);
+  auto defs = Sample("deal_by_stages.bpmn");
+  rt.Deploy(defs);
+  Id id = *rt.Start("deal_by_stages", {}, "DEAL-1");
+  auto complete = [&](Variables vars) {
+    auto tasks = rt.OpenTasks(id);
+    ASSERT_FALSE(tasks.empty());
+    ASSERT_TRUE(rt.CompleteTask(tasks.front().task->id, "x", std::move(vars)));
+    clock.Advance(std::chrono::hours(1));
+  };
+  complete({{"client", "A"}, {"phone", "1"}});
+  complete({{"needMeasure", true}});
+  clock.Advance(std::chrono::hours(9));
+  rt.FireDue();
+  complete({{"measurements", "2x2"}});  // the oldest task first: the measure
+  complete({{"delayReason",
+             "ill"}});  // then the manager's, made by the 8-hour timer
+  complete({{"price", 10}});
+  complete({{"approved", true}});
+  complete({{"contractNumber", "1"}});
+  EXPECT_TRUE(
+      rt.CorrelateMessage("payment_received", "DEAL-1", {{"paid", 10}}));
+  complete({{"paid", 10}});
+  complete({{"shipDate", "2026-03-10"}});
+  EXPECT_EQ(rt.Instance(id)->status, bpmn::runtime::InstanceStatus::kCompleted);
+  std::vector<std::string> lines;
+  for (const auto& e : rt.log())
+    lines.push_back(bpmn::runtime::FormatEvent(e, *defs));
+  return lines;
+}
+
+TEST(Runtime, SameRunTwiceGivesAnIdenticalEventLog) {
+  auto first = DealLog();
+  auto second = DealLog();
+  ASSERT_GT(first.size(), 50u);
+  EXPECT_EQ(first, second);
+}
+
+TEST(Runtime, RefusedCompletionChangesNothing) {
+  bpmn::ManualClock clock(At("2026-03-02T09:00:00Z"));
+  Runtime rt(clock);
+  rt.Deploy(Sample("deal_by_stages.bpmn"));
+  rt.SetUserRoles("anna", {"Secretary"});
+  rt.SetUserRoles("oleg", {"consultant"});
+  Id id = *rt.Start("deal_by_stages", {});
+  Id task = rt.OpenTasks(id).front().task->id;
+  const std::size_t events = rt.log().size();
+  auto role = rt.CompleteTask(task, "oleg", {{"client", "A"}, {"phone", "1"}});
+  ASSERT_FALSE(role);
+  EXPECT_EQ(role.error().code, bpmn::ErrorCode::kRole);
+  auto fields = rt.CompleteTask(task, "anna", {{"amount", 5}});
+  ASSERT_FALSE(fields);
+  EXPECT_EQ(fields.error().code, bpmn::ErrorCode::kFields);
+  EXPECT_NE(fields.error().message.find("client, phone"), std::string::npos)
+      << fields.error().message;
+  EXPECT_EQ(rt.log().size(), events);
+  EXPECT_TRUE(rt.CompleteTask(task, "anna", {{"client", "A"}, {"phone", "1"}}));
+}
+
+TEST(Runtime, ParallelJoinWaitsForEveryIncomingFlow) {
+  auto defs = Inline(
+      "<startEvent id=\"s\"/><parallelGateway id=\"fork\"/>"
+      "<userTask id=\"a\"/><userTask id=\"b\"/><parallelGateway id=\"join\"/>"
+      "<endEvent id=\"e\"/>"
+      "<sequenceFlow id=\"f1\" sourceRef=\"s\" targetRef=\"fork\"/>"
+      "<sequenceFlow id=\"f2\" sourceRef=\"fork\" targetRef=\"a\"/>"
+      "<sequenceFlow id=\"f3\" sourceRef=\"fork\" targetRef=\"b\"/>"
+      "<sequenceFlow id=\"f4\" sourceRef=\"a\" targetRef=\"join\"/>"
+      "<sequenceFlow id=\"f5\" sourceRef=\"b\" targetRef=\"join\"/>"
+      "<sequenceFlow id=\"f6\" sourceRef=\"join\" targetRef=\"e\"/>");
+  bpmn::ManualClock clock(At("2026-03-02T09:00:00Z"));
+  Runtime rt(clock);
+  rt.Deploy(defs);
+  Id id = *rt.Start("p", {});
+  EXPECT_EQ(rt.Waiting(id), (std::vector<std::string>{"a", "b"}));
+  ASSERT_TRUE(rt.CompleteTask(rt.OpenTasks(id).front().task->id, "u", {}));
+  EXPECT_EQ(rt.Waiting(id),
+            std::vector<std::string>{"b"});  // the join is not listed
+  EXPECT_EQ(rt.Instance(id)->status, bpmn::runtime::InstanceStatus::kActive);
+  ASSERT_TRUE(rt.CompleteTask(rt.OpenTasks(id).front().task->id, "u", {}));
+  EXPECT_EQ(rt.Instance(id)->status, bpmn::runtime::InstanceStatus::kCompleted);
+}
+
+TEST(Runtime, InclusiveJoinWaitsOnlyForTokensThatCanArrive) {
+  auto defs = Inline(
+      "<startEvent id=\"s\"/><inclusiveGateway id=\"fork\"/>"
+      "<userTask id=\"a\"/><userTask id=\"b\"/><inclusiveGateway id=\"join\"/>"
+      "<endEvent id=\"e\"/>"
+      "<sequenceFlow id=\"f1\" sourceRef=\"s\" targetRef=\"fork\"/>"
+      "<sequenceFlow id=\"f2\" sourceRef=\"fork\" targetRef=\"a\">"
+      "<conditionExpression>=x &gt; 1</conditionExpression></sequenceFlow>"
+      "<sequenceFlow id=\"f3\" sourceRef=\"fork\" targetRef=\"b\">"
+      "<conditionExpression>=x &gt; 5</conditionExpression></sequenceFlow>"
+      "<sequenceFlow id=\"f4\" sourceRef=\"a\" targetRef=\"join\"/>"
+      "<sequenceFlow id=\"f5\" sourceRef=\"b\" targetRef=\"join\"/>"
+      "<sequenceFlow id=\"f6\" sourceRef=\"join\" targetRef=\"e\"/>");
+  bpmn::ManualClock clock(At("2026-03-02T09:00:00Z"));
+  Runtime rt(clock);
+  rt.Deploy(defs);
+  Id one = *rt.Start("p", {{"x", 3}});
+  EXPECT_EQ(rt.Waiting(one), std::vector<std::string>{"a"});
+  ASSERT_TRUE(rt.CompleteTask(rt.OpenTasks(one).front().task->id, "u", {}));
+  EXPECT_EQ(rt.Instance(one)->status,
+            bpmn::runtime::InstanceStatus::kCompleted);
+  Id two = *rt.Start("p", {{"x", 9}});
+  EXPECT_EQ(rt.Waiting(two), (std::vector<std::string>{"a", "b"}));
+  ASSERT_TRUE(rt.CompleteTask(rt.OpenTasks(two).front().task->id, "u", {}));
+  EXPECT_EQ(rt.Instance(two)->status, bpmn::runtime::InstanceStatus::kActive);
+  ASSERT_TRUE(rt.CompleteTask(rt.OpenTasks(two).front().task->id, "u", {}));
+  EXPECT_EQ(rt.Instance(two)->status,
+            bpmn::runtime::InstanceStatus::kCompleted);
+}
+
+TEST(Runtime, ExclusiveGatewayWithoutTrueConditionRaisesAnIncident) {
+  auto defs = Inline(
+      "<startEvent id=\"s\"/><exclusiveGateway id=\"g\"/><endEvent "
+      "id=\"a\"/><endEvent id=\"b\"/>"
+      "<sequenceFlow id=\"f1\" sourceRef=\"s\" targetRef=\"g\"/>"
+      "<sequenceFlow id=\"f2\" sourceRef=\"g\" targetRef=\"a\">"
+      "<conditionExpression>${x &gt; 1}</conditionExpression></sequenceFlow>"
+      "<sequenceFlow id=\"f3\" sourceRef=\"g\" targetRef=\"b\">"
+      "<conditionExpression>${x &gt; 5}</conditionExpression></sequenceFlow>");
+  bpmn::ManualClock clock(At("2026-03-02T09:00:00Z"));
+  Runtime rt(clock);
+  rt.Deploy(defs);
+  Id ok = *rt.Start("p", {{"x", 3}});
+  EXPECT_EQ(rt.Instance(ok)->status, bpmn::runtime::InstanceStatus::kCompleted);
+  Id none = *rt.Start("p", {{"x", 0}});
+  const auto* s = rt.Instance(none);
+  EXPECT_EQ(s->status, bpmn::runtime::InstanceStatus::kIncident);
+  ASSERT_EQ(s->incidents.size(), 1u);
+  EXPECT_EQ(s->node(s->incidents[0].node).id, "g");
+  // An unknown variable in JUEL is an evaluation error: an incident, not a
+  // crash.
+  Id unknown = *rt.Start("p", {});
+  EXPECT_EQ(rt.Instance(unknown)->status,
+            bpmn::runtime::InstanceStatus::kIncident);
+}
+
+TEST(Runtime, TimersFireInDueOrderAndExactlyOnce) {
+  auto defs = Inline(
+      "<startEvent id=\"s\"/><intermediateCatchEvent "
+      "id=\"t\"><timerEventDefinition>"
+      "<timeDuration>PT1H</timeDuration></timerEventDefinition></"
+      "intermediateCatchEvent>"
+      "<endEvent id=\"e\"/>"
+      "<sequenceFlow id=\"f1\" sourceRef=\"s\" targetRef=\"t\"/>"
+      "<sequenceFlow id=\"f2\" sourceRef=\"t\" targetRef=\"e\"/>");
+  bpmn::ManualClock clock(At("2026-03-02T09:00:00Z"));
+  Runtime rt(clock);
+  rt.Deploy(defs);
+  Id late = *rt.Start("p", {});
+  clock.Advance(std::chrono::minutes(30));
+  Id early = *rt.Start("p", {});
+  EXPECT_EQ(*rt.NextDue(), At("2026-03-02T10:00:00Z"));
+  clock.Advance(std::chrono::hours(2));
+  rt.FireDue();
+  rt.FireDue();
+  EXPECT_EQ(rt.Instance(late)->status,
+            bpmn::runtime::InstanceStatus::kCompleted);
+  EXPECT_EQ(rt.Instance(early)->status,
+            bpmn::runtime::InstanceStatus::kCompleted);
+  std::vector<Id> fired;
+  for (const auto& e : rt.log())
+    if (e.type == bpmn::runtime::EventType::kTimerClosed)
+      fired.push_back(e.instance);
+  EXPECT_EQ(fired, (std::vector<Id>{late, early}));
+  EXPECT_FALSE(rt.NextDue());
+}
+
+}  // namespace
