@@ -791,6 +791,13 @@ model::TimerSpec Reader::ReadTimerValue(pugi::xml_node e, model::TimerKind kind,
                                         const FlowNode& node,
                                         std::uint32_t process) {
   std::string text = TextOf(e);
+  // A quoted literal ("PT1S", as SpiffWorkflow writes it: a string in the
+  // diagram's expression language) is the ISO 8601 text inside the quotes.
+  if (text.size() >= 2 && (text.front() == '"' || text.front() == '\'') &&
+      text.back() == text.front()) {
+    std::string inner = text.substr(1, text.size() - 2);
+    if (LooksLikeIso8601(inner)) text = inner;
+  }
   model::Expression expr = model::MakeExpression(text, Attr(e, "language"));
   if (expr.dialect == model::Dialect::kPlain) {
     auto spec = model::ParseTimer(kind, text);

@@ -44,8 +44,8 @@ void Apply(const Event& e, InstanceState& s) {
       s.status = InstanceStatus::kTerminated;
       return;
     case EventType::kTokenCreated:
-      s.tokens.emplace(
-          e.token, Token{e.token, e.node, e.scope, TokenState::kReady, e.flow});
+      s.tokens.emplace(e.token, Token{e.token, e.node, e.scope,
+                                      TokenState::kReady, e.flow, e.flag});
       return;
     case EventType::kTokenState: {
       Token* t = s.FindToken(e.token);
@@ -89,6 +89,8 @@ void Apply(const Event& e, InstanceState& s) {
       scope.parent = e.parent;
       scope.node = e.node;
       scope.host_token = e.token;
+      scope.multi_instance = e.flag;
+      scope.items = e.value;
       s.scopes.push_back(std::move(scope));
       return;
     }

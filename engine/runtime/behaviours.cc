@@ -33,6 +33,10 @@ bool IsTrue(const Result<expr::Value>& v) {
 void Runtime::Activate(InstanceState& s, Id token_id) {
   const Token token = *s.FindToken(token_id);
   const FlowNode& n = s.node(token.node);
+  if (n.loop.kind != model::LoopKind::kNone && !token.inner) {
+    StartMultiInstance(s, token_id);
+    return;
+  }
   switch (n.kind) {
     case ElementKind::kStartEvent:
     case ElementKind::kTask:
@@ -245,6 +249,12 @@ void Runtime::Complete(InstanceState& s, Id token_id) {
 // the default only when no other is taken. No outgoing flow ends the path here.
 void Runtime::Leave(InstanceState& s, Id token_id) {
   const Token token = *s.FindToken(token_id);
+  if (token.inner) {
+    InnerDone(
+        s,
+        token_id);  // one instance of a loop: its body decides what comes next
+    return;
+  }
   const FlowNode& n = s.node(token.node);
   std::vector<std::uint32_t> chosen;
   for (auto f : n.outgoing) {
@@ -271,6 +281,17 @@ void Runtime::TakeFlow(InstanceState& s, Id scope, std::uint32_t flow) {
 }
 
 void Runtime::Consume(InstanceState& s, Id token_id) {
+  // An incident of a token that moves on anyway (its event-based gateway got
+  // the other event) is resolved with it.
+  std::vector<Id> incidents;
+  for (const auto& i : s.incidents)
+    if (i.token == token_id) incidents.push_back(i.id);
+  for (Id id : incidents) {
+    Event resolved;
+    resolved.type = EventType::kIncidentResolved;
+    resolved.item = id;
+    Emit(s, resolved);
+  }
   Event e;
   e.type = EventType::kTokenState;
   e.token = token_id;
@@ -284,7 +305,9 @@ void Runtime::Wait(InstanceState& s, Id token_id) {
   e.token = token_id;
   e.state = TokenState::kWaiting;
   Emit(s, e);
-  ArmBoundaries(s, token_id);
+  // Boundary events belong to the whole activity: its multi-instance body, not
+  // each instance.
+  if (!s.FindToken(token_id)->inner) ArmBoundaries(s, token_id);
 }
 
 // A scope with no token left is done: the root ends the instance, a sub-process
@@ -310,7 +333,8 @@ void Runtime::CheckScope(InstanceState& s, Id scope_id) {
       [&](const auto& entry) { return entry.second.scope == scope_id; });
   if (any) return;  // tokens stuck at a parallel join: the scope waits
   const Scope* scope = s.FindScope(scope_id);
-  if (!scope) return;
+  if (!scope || scope->multi_instance)
+    return;  // loop bodies finish in InnerDone
   if (scope->parent == kNoId) {
     if (s.status != InstanceStatus::kActive) return;
     Event e;
@@ -1013,7 +1037,11 @@ void Runtime::ChildFinished(InstanceState& child) {
   if (child.parent_instance == kNoId) return;
   InstanceState* parent = Find(child.parent_instance);
   if (!parent || !parent->FindToken(child.parent_token)) return;
-  if (child.status != InstanceStatus::kCompleted) return;
+  // A terminate end event ends the called instance, not its caller
+  // (BPMN 2.0, 13.5.6): the call activity completes either way.
+  if (child.status != InstanceStatus::kCompleted &&
+      child.status != InstanceStatus::kTerminated)
+    return;
   Id token = child.parent_token;
   const FlowNode& n = parent->node(parent->FindToken(token)->node);
   Variables out;

@@ -35,6 +35,7 @@ struct Token {
   Id scope = kNoId;
   TokenState state = TokenState::kReady;
   std::uint32_t via_flow = model::kNoIndex;  // the sequence flow it arrived by
+  bool inner = false;  // one instance of a multi-instance or loop activity
 };
 
 // The root of an instance, or an embedded sub-process: where variables live.
@@ -46,6 +47,11 @@ struct Scope {
   Id host_token = kNoId;  // the token waiting at the sub-process
   Variables variables;
   bool open = true;
+  // Multi-instance and loop activities: a body scope (holding nrOfInstances,
+  // ... and the items) and one inner scope per instance (loopCounter and the
+  // element variable).
+  bool multi_instance = false;
+  expr::Value items;
 };
 
 struct UserTask {

@@ -135,8 +135,9 @@ void Runtime::Emit(InstanceState& s, Event e) {
 }
 
 Id Runtime::CreateToken(InstanceState& s, std::uint32_t node, Id scope,
-                        std::uint32_t flow) {
+                        std::uint32_t flow, bool inner) {
   Event e;
+  e.flag = inner;
   e.type = EventType::kTokenCreated;
   e.token = NextId();
   e.node = node;
@@ -148,6 +149,10 @@ Id Runtime::CreateToken(InstanceState& s, std::uint32_t node, Id scope,
 }
 
 void Runtime::Drain() {
+  // A diagram can loop without a wait state (a gateway flowing back to itself);
+  // such a run is stopped with an incident instead of spinning forever.
+  constexpr std::uint64_t kMaxActivationsPerCommand = 1'000'000;
+  std::uint64_t activations = 0;
   while (!ready_.empty()) {
     auto [instance, token] = ready_.front();
     ready_.pop_front();
@@ -155,6 +160,13 @@ void Runtime::Drain() {
     if (!s) continue;
     Token* t = s->FindToken(token);
     if (!t || t->state != TokenState::kReady) continue;
+    if (++activations > kMaxActivationsPerCommand) {
+      Wait(*s, token);
+      Incident(*s, token,
+               "the instance ran " + std::to_string(kMaxActivationsPerCommand) +
+                   " steps without reaching a wait state and was stopped");
+      continue;
+    }
     Activate(*s, token);
   }
 }
@@ -589,6 +601,8 @@ std::vector<std::string> Runtime::Waiting(Id instance) const {
     if (Waits(n)) out.push_back(n.id);
   }
   std::sort(out.begin(), out.end());
+  out.erase(std::unique(out.begin(), out.end()),
+            out.end());  // a set of elements
   return out;
 }
 

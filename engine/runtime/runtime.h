@@ -123,7 +123,11 @@ class Runtime {
                     bool nearest_definition);
   Id ScopeOfToken(InstanceState& s, Id token);
   Id CreateToken(InstanceState& s, std::uint32_t node, Id scope,
-                 std::uint32_t flow);
+                 std::uint32_t flow, bool inner = false);
+  // Multi-instance and standard loops (multi_instance.cc).
+  void StartMultiInstance(InstanceState& s, Id host);
+  void StartInner(InstanceState& s, Id body_scope, std::int64_t index);
+  void InnerDone(InstanceState& s, Id inner_token);
   void TerminateScope(InstanceState& s, Id scope, Id except_token);
   Result<expr::Value> Evaluate(const InstanceState& s, Id scope,
                                const model::Expression& e);

@@ -211,3 +211,123 @@ TEST(Runtime, TimersFireInDueOrderAndExactlyOnce) {
 }
 
 }  // namespace
+
+namespace {
+
+TEST(Runtime, ParallelMultiInstanceOverACollection) {
+  auto defs = bpmn::parser::ReadBpmnString(R"(<definitions
+      xmlns="http://www.omg.org/spec/BPMN/20100524/MODEL"
+      xmlns:camunda="http://camunda.org/schema/1.0/bpmn">
+    <process id="p" isExecutable="true">
+      <startEvent id="s"/>
+      <userTask id="review">
+        <multiInstanceLoopCharacteristics camunda:collection="${experts}"
+            camunda:elementVariable="expert">
+          <completionCondition>${nrOfCompletedInstances >= 2}</completionCondition>
+        </multiInstanceLoopCharacteristics>
+      </userTask>
+      <endEvent id="e"/>
+      <sequenceFlow id="f1" sourceRef="s" targetRef="review"/>
+      <sequenceFlow id="f2" sourceRef="review" targetRef="e"/>
+    </process></definitions>)");
+  ASSERT_TRUE(defs.ok());
+  bpmn::ManualClock clock(At("2026-03-02T09:00:00Z"));
+  Runtime rt(clock);
+  rt.Deploy(defs.definitions);
+  bpmn::expr::List experts = {"ivan", "petr", "olga"};
+  Id id = *rt.Start("p", {{"experts", bpmn::expr::Value(experts)}});
+  ASSERT_EQ(rt.OpenTasks(id).size(), 3u);
+  EXPECT_EQ(rt.Waiting(id), std::vector<std::string>{"review"});
+  // Each instance sees its own element variable and loopCounter.
+  const auto* s = rt.Instance(id);
+  std::vector<std::string> seen;
+  for (const auto& sc : s->scopes) {
+    auto it = sc.variables.find("expert");
+    if (it != sc.variables.end()) seen.push_back(it->second.string());
+  }
+  EXPECT_EQ(seen, (std::vector<std::string>{"ivan", "petr", "olga"}));
+  ASSERT_TRUE(rt.CompleteTask(rt.OpenTasks(id).front().task->id, "u", {}));
+  EXPECT_EQ(rt.OpenTasks(id).size(), 2u);
+  // The completion condition ends the activity after two; the third is
+  // withdrawn.
+  ASSERT_TRUE(rt.CompleteTask(rt.OpenTasks(id).front().task->id, "u", {}));
+  EXPECT_TRUE(rt.OpenTasks(id).empty());
+  EXPECT_EQ(rt.Instance(id)->status, bpmn::runtime::InstanceStatus::kCompleted);
+}
+
+TEST(Runtime, SequentialMultiInstanceWithCardinalityAndOutputCollection) {
+  auto defs = bpmn::parser::ReadBpmnString(R"(<definitions
+      xmlns="http://www.omg.org/spec/BPMN/20100524/MODEL"
+      xmlns:zeebe="http://camunda.org/schema/zeebe/1.0">
+    <process id="p" isExecutable="true">
+      <startEvent id="s"/>
+      <scriptTask id="square" scriptFormat="feel">
+        <extensionElements>
+          <zeebe:script expression="=item * item" resultVariable="sq"/>
+        </extensionElements>
+        <multiInstanceLoopCharacteristics isSequential="true">
+          <extensionElements>
+            <zeebe:loopCharacteristics inputCollection="=[1, 2, 3, 4]" inputElement="item"
+                outputCollection="squares" outputElement="=sq"/>
+          </extensionElements>
+        </multiInstanceLoopCharacteristics>
+      </scriptTask>
+      <endEvent id="e"/>
+      <sequenceFlow id="f1" sourceRef="s" targetRef="square"/>
+      <sequenceFlow id="f2" sourceRef="square" targetRef="e"/>
+    </process></definitions>)");
+  ASSERT_TRUE(defs.ok());
+  bpmn::ManualClock clock(At("2026-03-02T09:00:00Z"));
+  Runtime rt(clock);
+  rt.Deploy(defs.definitions);
+  Id id = *rt.Start("p", {});
+  EXPECT_EQ(rt.Instance(id)->status, bpmn::runtime::InstanceStatus::kCompleted);
+  const auto* vars = rt.RootVariables(id);
+  ASSERT_TRUE(vars->count("squares"));
+  EXPECT_EQ(bpmn::expr::ToJson(vars->at("squares")), "[1,4,9,16]");
+}
+
+TEST(Runtime, StandardLoopRunsWhileItsConditionHolds) {
+  auto defs = bpmn::parser::ReadBpmnString(R"(<definitions
+      xmlns="http://www.omg.org/spec/BPMN/20100524/MODEL">
+    <process id="p" isExecutable="true">
+      <startEvent id="s"/>
+      <userTask id="call">
+        <standardLoopCharacteristics loopMaximum="5">
+          <loopCondition>=not(reached)</loopCondition>
+        </standardLoopCharacteristics>
+      </userTask>
+      <endEvent id="e"/>
+      <sequenceFlow id="f1" sourceRef="s" targetRef="call"/>
+      <sequenceFlow id="f2" sourceRef="call" targetRef="e"/>
+    </process></definitions>)");
+  ASSERT_TRUE(defs.ok());
+  bpmn::ManualClock clock(At("2026-03-02T09:00:00Z"));
+  Runtime rt(clock);
+  rt.Deploy(defs.definitions);
+  Id id = *rt.Start("p", {{"reached", false}});
+  ASSERT_TRUE(rt.CompleteTask(rt.OpenTasks(id).front().task->id, "u", {}));
+  ASSERT_EQ(rt.OpenTasks(id).size(), 1u);  // again: not reached
+  ASSERT_TRUE(rt.CompleteTask(rt.OpenTasks(id).front().task->id, "u",
+                              {{"reached", true}}));
+  EXPECT_EQ(rt.Instance(id)->status, bpmn::runtime::InstanceStatus::kCompleted);
+}
+
+}  // namespace
+
+namespace {
+
+TEST(Runtime, ALoopWithoutWaitStateIsStoppedWithAnIncident) {
+  auto defs = Inline(
+      "<startEvent id=\"s\"/><exclusiveGateway id=\"g\"/>"
+      "<sequenceFlow id=\"f1\" sourceRef=\"s\" targetRef=\"g\"/>"
+      "<sequenceFlow id=\"f2\" sourceRef=\"g\" targetRef=\"g\"/>");
+  bpmn::ManualClock clock(At("2026-03-02T09:00:00Z"));
+  Runtime rt(clock);
+  rt.set_keep_log(false);
+  rt.Deploy(defs);
+  Id id = *rt.Start("p", {});
+  EXPECT_EQ(rt.Instance(id)->status, bpmn::runtime::InstanceStatus::kIncident);
+}
+
+}  // namespace
