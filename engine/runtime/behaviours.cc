@@ -328,10 +328,21 @@ void Runtime::CheckScope(InstanceState& s, Id scope_id) {
     for (auto j : joins) TryInclusiveJoin(s, j, scope_id);
     return;
   }
-  bool any = std::any_of(
-      s.tokens.begin(), s.tokens.end(),
-      [&](const auto& entry) { return entry.second.scope == scope_id; });
+  bool any =
+      std::any_of(s.tokens.begin(), s.tokens.end(), [&](const auto& entry) {
+        return entry.second.scope == scope_id &&
+               entry.second.state != TokenState::kListening;
+      });
   if (any) return;  // tokens stuck at a parallel join: the scope waits
+  // The scope is done: its event sub-processes stop listening.
+  std::vector<Id> listeners;
+  for (const auto& [id, t] : s.tokens)
+    if (t.scope == scope_id && t.state == TokenState::kListening)
+      listeners.push_back(id);
+  for (Id id : listeners) {
+    Disarm(s, id);
+    Consume(s, id);
+  }
   const Scope* scope = s.FindScope(scope_id);
   if (!scope || scope->multi_instance)
     return;  // loop bodies finish in InnerDone
@@ -364,6 +375,7 @@ void Runtime::OpenScope(InstanceState& s, Id host_token, std::uint32_t node) {
   e.token = host_token;
   Emit(s, e);
   const FlowNode& sub = s.node(node);
+  ArmEventSubProcesses(s, e.scope, sub.children);
   bool started = false;
   for (auto c : sub.children) {
     const FlowNode& n = s.node(c);
@@ -809,6 +821,10 @@ void Runtime::Trigger(InstanceState& s, Id waiting_token,
   if (!t) return;
   const Token token = *t;
   const FlowNode& n = s.node(event_node);
+  if (token.state == TokenState::kListening) {
+    TriggerEventSubProcess(s, waiting_token, event_node, std::move(vars));
+    return;
+  }
   if (n.kind == ElementKind::kBoundaryEvent) {
     if (n.cancel_activity) {
       CancelToken(s, waiting_token);
@@ -888,6 +904,13 @@ void Runtime::ThrowError(InstanceState& s, Id token_id, const std::string& code,
       }
     }
     check_own = true;
+    // An error event sub-process of this scope catches before anything outside
+    // it.
+    if (Id listener =
+            FindListener(*at, tok.scope, EventDefinitionKind::kError, code)) {
+      TriggerEventSubProcess(*at, listener, kNoIndex, {});
+      return;
+    }
     const Scope* scope = at->FindScope(tok.scope);
     if (scope && scope->parent != kNoId) {
       if (from_end && at == &s && s.FindToken(token_id) &&
@@ -943,6 +966,11 @@ void Runtime::ThrowEscalation(InstanceState& s, Id token_id,
   Emit(s, raised);
   Id scope_id = token.scope;
   while (scope_id != kNoId) {
+    if (Id listener =
+            FindListener(s, scope_id, EventDefinitionKind::kEscalation, code)) {
+      TriggerEventSubProcess(s, listener, kNoIndex, {});
+      return;
+    }
     const Scope* scope = s.FindScope(scope_id);
     if (!scope || scope->parent == kNoId) break;
     Id host = scope->host_token;

@@ -26,6 +26,8 @@ enum class TokenState : std::uint8_t {
   kReady,    // to be activated by the executor
   kWaiting,  // at a wait state (task, catch event, sub-process, call activity)
   kJoined,   // arrived at a joining gateway, waiting for the others
+  kListening,  // an event sub-process waiting for its start event; does not
+               // keep a scope open
   kDone,
 };
 

@@ -288,6 +288,7 @@ Result<Id> Runtime::StartInstance(
   scope.scope = NextId();
   Emit(s, scope);
   SetVariables(s, scope.scope, std::move(variables), false);
+  ArmEventSubProcesses(s, scope.scope, defs->process(process).top_level);
   if (start_node != kNoIndex) {
     CreateToken(s, start_node, scope.scope, kNoIndex);
   } else {

@@ -128,6 +128,15 @@ class Runtime {
   void StartMultiInstance(InstanceState& s, Id host);
   void StartInner(InstanceState& s, Id body_scope, std::int64_t index);
   void InnerDone(InstanceState& s, Id inner_token);
+  // Event sub-processes (event_subprocess.cc).
+  void ArmEventSubProcesses(InstanceState& s, Id scope,
+                            const std::vector<std::uint32_t>& nodes);
+  void TriggerEventSubProcess(InstanceState& s, Id listener,
+                              std::uint32_t start_event, Variables vars);
+  // A listener of `scope` whose start event catches this error or escalation
+  // code, or 0.
+  Id FindListener(InstanceState& s, Id scope, model::EventDefinitionKind kind,
+                  const std::string& code);
   void TerminateScope(InstanceState& s, Id scope, Id except_token);
   Result<expr::Value> Evaluate(const InstanceState& s, Id scope,
                                const model::Expression& e);

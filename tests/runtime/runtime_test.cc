@@ -331,3 +331,93 @@ TEST(Runtime, ALoopWithoutWaitStateIsStoppedWithAnIncident) {
 }
 
 }  // namespace
+
+namespace {
+
+// A deal whose client may cancel at any time (interrupting message event
+// sub-process), with a reminder every day (non-interrupting timer event
+// sub-process) and an error handler.
+const char* kEventSubProcesses = R"(<definitions
+    xmlns="http://www.omg.org/spec/BPMN/20100524/MODEL">
+  <message id="m" name="cancel"/>
+  <error id="err" errorCode="NO_STOCK"/>
+  <process id="p" isExecutable="true">
+    <startEvent id="s"/>
+    <userTask id="work"/>
+    <serviceTask id="reserve"/>
+    <endEvent id="e"/>
+    <sequenceFlow id="f1" sourceRef="s" targetRef="work"/>
+    <sequenceFlow id="f2" sourceRef="work" targetRef="reserve"/>
+    <sequenceFlow id="f3" sourceRef="reserve" targetRef="e"/>
+    <subProcess id="onCancel" triggeredByEvent="true">
+      <startEvent id="cancelled"><messageEventDefinition messageRef="m"/></startEvent>
+      <userTask id="apologise"/>
+      <endEvent id="ce"/>
+      <sequenceFlow id="c1" sourceRef="cancelled" targetRef="apologise"/>
+      <sequenceFlow id="c2" sourceRef="apologise" targetRef="ce"/>
+    </subProcess>
+    <subProcess id="daily" triggeredByEvent="true">
+      <startEvent id="tick" isInterrupting="false">
+        <timerEventDefinition><timeDuration>P1D</timeDuration></timerEventDefinition>
+      </startEvent>
+      <endEvent id="te"/>
+      <sequenceFlow id="t1" sourceRef="tick" targetRef="te"/>
+    </subProcess>
+    <subProcess id="onError" triggeredByEvent="true">
+      <startEvent id="failed"><errorEventDefinition errorRef="err"/></startEvent>
+      <userTask id="fix"/>
+      <endEvent id="fe"/>
+      <sequenceFlow id="x1" sourceRef="failed" targetRef="fix"/>
+      <sequenceFlow id="x2" sourceRef="fix" targetRef="fe"/>
+    </subProcess>
+  </process></definitions>)";
+
+TEST(Runtime, EventSubProcesses) {
+  auto defs = bpmn::parser::ReadBpmnString(kEventSubProcesses);
+  ASSERT_TRUE(defs.ok());
+  bpmn::ManualClock clock(At("2026-03-02T09:00:00Z"));
+  Runtime rt(clock);
+  rt.Deploy(defs.definitions);
+  auto completed = [&](Id id, const std::string& element) {
+    for (auto n : rt.Instance(id)->completed)
+      if (rt.Instance(id)->node(n).id == element) return true;
+    return false;
+  };
+
+  // Non-interrupting timer: runs beside the work, which stays.
+  Id a = *rt.Start("p", {});
+  EXPECT_EQ(rt.Waiting(a),
+            std::vector<std::string>{"work"});  // listeners are not waiting
+  clock.Advance(std::chrono::hours(25));
+  rt.FireDue();
+  EXPECT_TRUE(completed(a, "te"));
+  EXPECT_EQ(rt.Waiting(a), std::vector<std::string>{"work"});
+
+  // Interrupting message: the work is withdrawn, the handler runs, the instance
+  // ends.
+  ASSERT_TRUE(rt.CorrelateMessage("cancel", "", {}));
+  EXPECT_EQ(rt.Waiting(a), std::vector<std::string>{"apologise"});
+  ASSERT_TRUE(rt.CompleteTask(rt.OpenTasks(a).front().task->id, "u", {}));
+  EXPECT_EQ(rt.Instance(a)->status, bpmn::runtime::InstanceStatus::kCompleted);
+  EXPECT_FALSE(completed(a, "work"));
+  EXPECT_FALSE(rt.NextDue()) << "the daily timer stops with its scope";
+
+  // An error thrown by a job is caught by the error event sub-process.
+  Id b = *rt.Start("p", {});
+  ASSERT_TRUE(rt.CompleteTask(rt.OpenTasks(b).front().task->id, "u", {}));
+  auto jobs = rt.OpenJobs(b);
+  ASSERT_EQ(jobs.size(), 1u);
+  ASSERT_TRUE(rt.ThrowJobError(jobs.front().second->id, "NO_STOCK", {}));
+  EXPECT_EQ(rt.Waiting(b), std::vector<std::string>{"fix"});
+  ASSERT_TRUE(rt.CompleteTask(rt.OpenTasks(b).front().task->id, "u", {}));
+  EXPECT_EQ(rt.Instance(b)->status, bpmn::runtime::InstanceStatus::kCompleted);
+
+  // Without any event, the instance completes and its listeners end with it.
+  Id c = *rt.Start("p", {});
+  ASSERT_TRUE(rt.CompleteTask(rt.OpenTasks(c).front().task->id, "u", {}));
+  ASSERT_TRUE(rt.CompleteJob(rt.OpenJobs(c).front().second->id, {}));
+  EXPECT_EQ(rt.Instance(c)->status, bpmn::runtime::InstanceStatus::kCompleted);
+  EXPECT_TRUE(rt.Instance(c)->subscriptions.empty());
+}
+
+}  // namespace
