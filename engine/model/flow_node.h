@@ -78,6 +78,9 @@ struct FlowNode {
 
   // Activities
   bool is_for_compensation = false;
+  // The activity that compensates this one (through a compensation boundary
+  // event and an association), or kNoIndex.
+  std::uint32_t compensation_handler = kNoIndex;
   bool async_before = false;
   bool async_after = false;
   std::optional<UserTaskSpec> user_task;

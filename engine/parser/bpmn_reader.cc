@@ -180,6 +180,8 @@ class Reader {
       kDocumentLevel;  // the process being read, for severities
   std::vector<std::pair<std::uint32_t, std::string>>
       event_definition_refs_;  // node, ref
+  std::vector<std::pair<std::string, std::string>>
+      associations_;  // source, target
 };
 
 void Reader::NoteId(pugi::xml_node e) {
@@ -408,6 +410,8 @@ void Reader::ReadGeneric(pugi::xml_node e, std::string_view owner_id) {
   std::string_view id = Attr(e, "id");
   NoteId(e);
   if (IsThinTag(q.local)) AddThin(e, q.local, owner_id);
+  if (q.local == "association")
+    associations_.emplace_back(Attr(e, "sourceRef"), Attr(e, "targetRef"));
   std::string_view owner = id.empty() ? owner_id : id;
   for (pugi::xml_node c = e.first_child(); c; c = c.next_sibling()) {
     if (c.type() != pugi::node_element) continue;
@@ -1173,6 +1177,19 @@ void Reader::ResolveReferences() {
     }
     n.event_definitions.push_back(*it);
     n.event_definitions.back().by_reference = true;
+  }
+
+  // A compensation boundary event points at its handler through an association.
+  for (const auto& [source, target] : associations_) {
+    auto b = node_by_id.find(source);
+    auto h = node_by_id.find(target);
+    if (b == node_by_id.end() || h == node_by_id.end()) continue;
+    const FlowNode& boundary = data_.nodes[b->second];
+    if (boundary.kind == ElementKind::kBoundaryEvent &&
+        boundary.HasEventDefinition(EventDefinitionKind::kCompensate) &&
+        boundary.attached_to != kNoIndex) {
+      data_.nodes[boundary.attached_to].compensation_handler = h->second;
+    }
   }
 
   // Lanes: each flow node takes its innermost lane; the lane's name is its

@@ -173,6 +173,27 @@ void Apply(const Event& e, InstanceState& s) {
     case EventType::kEscalationRaised:
       s.escalated.push_back(e.node);
       return;
+    case EventType::kCompensationQueued: {
+      auto& queue = s.compensation_queue[e.token];
+      for (const auto& v : e.value.list())
+        queue.push_back(
+            static_cast<std::uint32_t>(v.number().ToInt64().value_or(0)));
+      return;
+    }
+    case EventType::kCompensationStep: {
+      auto& queue = s.compensation_queue[e.token];
+      if (!queue.empty()) queue.erase(queue.begin());
+      s.compensating[e.item] = e.token;
+      return;
+    }
+    case EventType::kCompensationDone:
+      if (e.item != kNoId) s.compensating.erase(e.item);
+      if (auto it = s.compensation_queue.find(e.token);
+          it != s.compensation_queue.end() && it->second.empty() &&
+          e.item == kNoId) {
+        s.compensation_queue.erase(it);
+      }
+      return;
   }
 }
 
@@ -224,6 +245,12 @@ std::string_view EventTypeName(EventType type) {
       return "incident-resolved";
     case EventType::kEscalationRaised:
       return "escalation-raised";
+    case EventType::kCompensationQueued:
+      return "compensation-queued";
+    case EventType::kCompensationStep:
+      return "compensation-step";
+    case EventType::kCompensationDone:
+      return "compensation-done";
   }
   return "unknown";
 }

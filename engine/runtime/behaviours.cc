@@ -49,6 +49,14 @@ void Runtime::Activate(InstanceState& s, Id token_id) {
       done.token = token_id;
       done.node = token.node;
       Emit(s, done);
+      if (const auto* d = Definition(n, EventDefinitionKind::kCompensate)) {
+        StartCompensation(s, token_id, d->ref);
+        return;
+      }
+      if (Definition(n, EventDefinitionKind::kCancel)) {
+        StartCompensation(s, token_id, {});
+        return;
+      }
       if (Definition(n, EventDefinitionKind::kTerminate)) {
         TerminateScope(s, token.scope, token_id);
       } else if (const auto* d = Definition(n, EventDefinitionKind::kError)) {
@@ -202,6 +210,10 @@ void Runtime::Activate(InstanceState& s, Id token_id) {
         BroadcastSignal(name, {});
         return;
       }
+      if (const auto* d = Definition(n, EventDefinitionKind::kCompensate)) {
+        StartCompensation(s, token_id, d->ref);
+        return;
+      }
       if (const auto* d = Definition(n, EventDefinitionKind::kEscalation)) {
         const model::RootElement* esc = s.definitions->FindEscalation(d->ref);
         ThrowEscalation(s, token_id, esc ? esc->code : std::string());
@@ -253,6 +265,10 @@ void Runtime::Leave(InstanceState& s, Id token_id) {
     InnerDone(
         s,
         token_id);  // one instance of a loop: its body decides what comes next
+    return;
+  }
+  if (s.compensating.count(token_id)) {
+    CompensationHandlerDone(s, token_id);
     return;
   }
   const FlowNode& n = s.node(token.node);

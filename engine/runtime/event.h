@@ -39,6 +39,12 @@ enum class EventType : std::uint8_t {
   kIncidentRaised,      // item, token, node, text: message
   kIncidentResolved,    // item
   kEscalationRaised,    // token, node, text: code
+  kCompensationQueued,  // token: thrower, value: the handler nodes, in the
+                        // order they run
+  kCompensationStep,    // token: thrower, item: the handler's token (the first
+                        // queued runs)
+  kCompensationDone,    // token: thrower, item: the handler's token that
+                        // finished, or 0
 };
 
 struct Event {

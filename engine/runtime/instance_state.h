@@ -143,6 +143,10 @@ struct InstanceState {
   std::vector<std::uint32_t>
       escalated;  // flow nodes whose escalation was raised
   std::vector<std::uint32_t> taken_flows;
+  // Compensation in progress: handlers still to run per throwing token, and
+  // which thrower each running handler token works for.
+  std::map<Id, std::vector<std::uint32_t>> compensation_queue;
+  std::map<Id, Id> compensating;
 
   Token* FindToken(Id id);
   Scope* FindScope(Id id);

@@ -128,6 +128,11 @@ class Runtime {
   void StartMultiInstance(InstanceState& s, Id host);
   void StartInner(InstanceState& s, Id body_scope, std::int64_t index);
   void InnerDone(InstanceState& s, Id inner_token);
+  // Compensation and transaction cancel (compensation.cc).
+  void StartCompensation(InstanceState& s, Id thrower,
+                         const std::string& activity_ref);
+  void RunNextCompensation(InstanceState& s, Id thrower);
+  void CompensationHandlerDone(InstanceState& s, Id handler_token);
   // Event sub-processes (event_subprocess.cc).
   void ArmEventSubProcesses(InstanceState& s, Id scope,
                             const std::vector<std::uint32_t>& nodes);

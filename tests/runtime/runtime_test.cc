@@ -421,3 +421,81 @@ TEST(Runtime, EventSubProcesses) {
 }
 
 }  // namespace
+
+namespace {
+
+const char* kCompensation = R"(<definitions
+    xmlns="http://www.omg.org/spec/BPMN/20100524/MODEL">
+  <process id="p" isExecutable="true">
+    <startEvent id="s"/>
+    <task id="hotel"/>
+    <boundaryEvent id="hotelComp" attachedToRef="hotel"><compensateEventDefinition/></boundaryEvent>
+    <userTask id="cancelHotel" isForCompensation="true"/>
+    <association id="a1" sourceRef="hotelComp" targetRef="cancelHotel"/>
+    <task id="flight"/>
+    <boundaryEvent id="flightComp" attachedToRef="flight"><compensateEventDefinition/></boundaryEvent>
+    <userTask id="cancelFlight" isForCompensation="true"/>
+    <association id="a2" sourceRef="flightComp" targetRef="cancelFlight"/>
+    <intermediateThrowEvent id="undo"><compensateEventDefinition/></intermediateThrowEvent>
+    <endEvent id="e"/>
+    <sequenceFlow id="f1" sourceRef="s" targetRef="hotel"/>
+    <sequenceFlow id="f2" sourceRef="hotel" targetRef="flight"/>
+    <sequenceFlow id="f3" sourceRef="flight" targetRef="undo"/>
+    <sequenceFlow id="f4" sourceRef="undo" targetRef="e"/>
+  </process>
+  <process id="t" isExecutable="true">
+    <startEvent id="ts"/>
+    <transaction id="booking">
+      <startEvent id="bs"/>
+      <task id="charge"/>
+      <boundaryEvent id="chargeComp" attachedToRef="charge"><compensateEventDefinition/></boundaryEvent>
+      <userTask id="refund" isForCompensation="true"/>
+      <association id="a3" sourceRef="chargeComp" targetRef="refund"/>
+      <endEvent id="abort"><cancelEventDefinition/></endEvent>
+      <sequenceFlow id="b1" sourceRef="bs" targetRef="charge"/>
+      <sequenceFlow id="b2" sourceRef="charge" targetRef="abort"/>
+    </transaction>
+    <boundaryEvent id="cancelled" attachedToRef="booking"><cancelEventDefinition/></boundaryEvent>
+    <userTask id="notify"/>
+    <endEvent id="te"/>
+    <endEvent id="tc"/>
+    <sequenceFlow id="t1" sourceRef="ts" targetRef="booking"/>
+    <sequenceFlow id="t2" sourceRef="booking" targetRef="te"/>
+    <sequenceFlow id="t3" sourceRef="cancelled" targetRef="notify"/>
+    <sequenceFlow id="t4" sourceRef="notify" targetRef="tc"/>
+  </process></definitions>)";
+
+TEST(Runtime, CompensationRunsHandlersInReverseOrderOfCompletion) {
+  auto defs = bpmn::parser::ReadBpmnString(kCompensation);
+  ASSERT_TRUE(defs.definitions);
+  bpmn::ManualClock clock(At("2026-03-02T09:00:00Z"));
+  Runtime rt(clock);
+  rt.Deploy(defs.definitions);
+  Id id = *rt.Start("p", {});
+  // The throw event waits while the handlers run, the flight's first.
+  EXPECT_EQ(rt.Waiting(id), (std::vector<std::string>{"cancelFlight", "undo"}));
+  ASSERT_TRUE(rt.CompleteTask(rt.OpenTasks(id).front().task->id, "u", {}));
+  EXPECT_EQ(rt.Waiting(id), (std::vector<std::string>{"cancelHotel", "undo"}));
+  ASSERT_TRUE(rt.CompleteTask(rt.OpenTasks(id).front().task->id, "u", {}));
+  EXPECT_EQ(rt.Instance(id)->status, bpmn::runtime::InstanceStatus::kCompleted);
+}
+
+TEST(Runtime, CancelEndCompensatesTheTransactionAndTakesTheCancelBoundary) {
+  auto defs = bpmn::parser::ReadBpmnString(kCompensation);
+  bpmn::ManualClock clock(At("2026-03-02T09:00:00Z"));
+  Runtime rt(clock);
+  rt.Deploy(defs.definitions);
+  Id id = *rt.Start("t", {});
+  EXPECT_EQ(rt.Waiting(id), (std::vector<std::string>{"abort", "refund"}));
+  ASSERT_TRUE(rt.CompleteTask(rt.OpenTasks(id).front().task->id, "u", {}));
+  EXPECT_EQ(rt.Waiting(id), std::vector<std::string>{"notify"});
+  ASSERT_TRUE(rt.CompleteTask(rt.OpenTasks(id).front().task->id, "u", {}));
+  const auto* s = rt.Instance(id);
+  EXPECT_EQ(s->status, bpmn::runtime::InstanceStatus::kCompleted);
+  std::vector<std::string> passed;
+  for (auto n : s->completed) passed.push_back(s->node(n).id);
+  EXPECT_EQ(std::count(passed.begin(), passed.end(), "te"), 0);
+  EXPECT_EQ(passed.back(), "tc");
+}
+
+}  // namespace
