@@ -153,8 +153,9 @@ void Apply(const Event& e, InstanceState& s) {
       std::erase_if(s.timers, [&](const Timer& t) { return t.id == e.item; });
       return;
     case EventType::kSubscriptionOpened:
-      s.subscriptions.push_back(
-          Subscription{e.item, e.token, e.node, e.flag, e.text, e.text2, true});
+      s.subscriptions.push_back(Subscription{e.item, e.token, e.node, e.flag,
+                                             e.text, e.text2, true,
+                                             e.number != 0, e.number == 2});
       return;
     case EventType::kSubscriptionClosed:
       std::erase_if(s.subscriptions,

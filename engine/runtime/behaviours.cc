@@ -701,6 +701,23 @@ void Runtime::ArmCatch(InstanceState& s, Id token_id,
         Emit(s, e);
         break;
       }
+      case EventDefinitionKind::kConditional: {
+        // Checked after every command (EvaluateConditions); `number` says
+        // whether it was already true when armed.
+        auto now = Evaluate(s, token.scope, d.condition);
+        Event e;
+        e.type = EventType::kSubscriptionOpened;
+        e.item = NextId();
+        e.token = token_id;
+        e.node = catch_node;
+        e.number =
+            now && now->type() == expr::Value::Type::kBoolean && now->boolean()
+                ? 2
+                : 1;
+        Emit(s, e);
+        ++conditional_waits_;
+        break;
+      }
       case EventDefinitionKind::kMessage:
       case EventDefinitionKind::kSignal: {
         Event e;

@@ -98,6 +98,8 @@ struct Subscription {
   std::string name;  // message or signal name
   std::string correlation_key;
   bool open = true;
+  bool conditional = false;  // waits for the event's condition to become true
+  bool armed_true = false;   // the condition already held when it was armed
 };
 
 struct Incident {

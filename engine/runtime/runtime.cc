@@ -65,8 +65,35 @@ bool Waits(const FlowNode& n) {
 void Runtime::Deploy(std::shared_ptr<const model::Definitions> definitions) {
   auto runs = model::ExecutableProcesses(*definitions);
   for (const auto& p : definitions->processes()) {
-    if (runs[p.index] || !processes_.count(p.id))
-      processes_[p.id] = {definitions, p.index};
+    if (!runs[p.index] && processes_.count(p.id)) continue;
+    processes_[p.id] = {definitions, p.index};
+    // Timer start events: the newest deployment's timers replace the older
+    // ones.
+    std::erase_if(start_timers_, [&](const StartTimer& t) {
+      return t.definitions->process(t.process).id == p.id;
+    });
+    if (!runs[p.index]) continue;
+    for (auto i : p.top_level) {
+      const FlowNode& n = definitions->node(i);
+      const auto* d = Definition(n, EventDefinitionKind::kTimer);
+      if (n.kind != ElementKind::kStartEvent || !d || !d->timer ||
+          !d->timer->literal)
+        continue;
+      const model::TimerSpec& spec = *d->timer;
+      StartTimer t{NextId(), definitions, p.index, i, {}, 0, 0};
+      if (spec.kind == model::TimerKind::kDate) {
+        t.due = *spec.date;
+      } else if (spec.kind == model::TimerKind::kDuration) {
+        t.due = spec.duration.AddTo(clock_.Now());
+      } else {
+        t.due = spec.date ? *spec.date : spec.duration.AddTo(clock_.Now());
+        t.remaining = spec.repetitions < 0
+                          ? -1
+                          : std::max<std::int64_t>(0, spec.repetitions - 1);
+        t.interval_ms = spec.duration.FixedMilliseconds();
+      }
+      start_timers_.push_back(std::move(t));
+    }
   }
 }
 
@@ -168,7 +195,65 @@ void Runtime::Drain() {
       continue;
     }
     Activate(*s, token);
+    if (ready_.empty() && EvaluateConditions())
+      continue;  // delivered: more may be ready
   }
+  if (EvaluateConditions()) Drain();
+}
+
+// Conditional events whose condition now holds, and buffered messages that
+// found a subscription, are delivered once the command's tokens have settled.
+bool Runtime::EvaluateConditions() {
+  const TimePoint now = clock_.Now();
+  std::erase_if(buffered_,
+                [&](const BufferedMessage& m) { return m.expires <= now; });
+  if (conditional_waits_ == 0 && buffered_.empty()) return false;
+  std::size_t open_conditions = 0;
+  for (auto& [id, sp] : instances_) {
+    InstanceState& s = *sp;
+    for (const auto& sub : std::vector<Subscription>(s.subscriptions)) {
+      if (!sub.conditional) {
+        if (!sub.signal && !buffered_.empty() && DeliverBuffered(s, sub))
+          return true;
+        continue;
+      }
+      ++open_conditions;
+      const model::FlowNode& n = s.node(sub.node);
+      const model::EventDefinition* def = nullptr;
+      for (const auto& d : n.event_definitions)
+        if (d.kind == model::EventDefinitionKind::kConditional) def = &d;
+      const Token* t = s.FindToken(sub.token);
+      if (!def || !t) continue;
+      // A catch event goes on as soon as its condition holds; a boundary event
+      // or an event sub-process fires when the condition turns true, so not if
+      // it already held when armed.
+      if (sub.armed_true &&
+          n.kind != model::ElementKind::kIntermediateCatchEvent)
+        continue;
+      auto v = Evaluate(s, t->scope, def->condition);
+      if (v && v->type() == expr::Value::Type::kBoolean && v->boolean()) {
+        Trigger(s, sub.token, sub.node, {});
+        return true;
+      }
+    }
+  }
+  conditional_waits_ = open_conditions;
+  return false;
+}
+
+bool Runtime::DeliverBuffered(InstanceState& s, const Subscription& sub) {
+  for (auto it = buffered_.begin(); it != buffered_.end(); ++it) {
+    if (it->name != sub.name) continue;
+    if (!it->key.empty() && it->key != sub.correlation_key &&
+        !(sub.correlation_key.empty() && s.business_key == it->key)) {
+      continue;
+    }
+    Variables vars = std::move(it->variables);
+    buffered_.erase(it);
+    Trigger(s, sub.token, sub.node, std::move(vars));
+    return true;
+  }
+  return false;
 }
 
 Id Runtime::ScopeOfToken(InstanceState& s, Id token) {
@@ -421,7 +506,8 @@ Result<void> Runtime::CompleteTask(Id task_id, const std::string& user,
 
 Result<void> Runtime::CorrelateMessage(const std::string& name,
                                        const std::string& key,
-                                       Variables variables) {
+                                       Variables variables,
+                                       std::chrono::milliseconds ttl) {
   for (auto& [id, sp] : instances_) {
     InstanceState& s = *sp;
     for (const auto& sub : s.subscriptions) {
@@ -451,6 +537,10 @@ Result<void> Runtime::CorrelateMessage(const std::string& name,
         return {};
       }
     }
+  }
+  if (ttl.count() > 0) {
+    buffered_.push_back({name, key, std::move(variables), clock_.Now() + ttl});
+    return {};
   }
   return Fail(ErrorCode::kNotFound,
               "no subscription waits for message '" + name + "'" +
@@ -560,6 +650,8 @@ Result<void> Runtime::ThrowJobError(Id job, const std::string& code,
 
 std::optional<TimePoint> Runtime::NextDue() const {
   std::optional<TimePoint> next;
+  for (const auto& t : start_timers_)
+    if (!next || t.due < *next) next = t.due;
   for (const auto& [id, s] : instances_)
     for (const auto& t : s->timers)
       if (!next || t.due < *next) next = t.due;
@@ -568,8 +660,8 @@ std::optional<TimePoint> Runtime::NextDue() const {
 
 void Runtime::FireDue() {
   while (true) {
-    // The earliest due timer across all instances, ties by id: deterministic
-    // order.
+    // The earliest due timer across all instances and start events, ties by id:
+    // deterministic order.
     InstanceState* owner = nullptr;
     const Timer* best = nullptr;
     for (auto& [id, sp] : instances_) {
@@ -581,6 +673,28 @@ void Runtime::FireDue() {
           owner = sp.get();
         }
       }
+    }
+    StartTimer* start = nullptr;
+    for (auto& t : start_timers_) {
+      if (t.due > clock_.Now()) continue;
+      if (!start || t.due < start->due ||
+          (t.due == start->due && t.id < start->id))
+        start = &t;
+    }
+    if (start && (!best || start->due < best->due ||
+                  (start->due == best->due && start->id < best->id))) {
+      StartTimer fired = *start;
+      if (fired.remaining != 0 && fired.interval_ms > 0) {
+        start->due += std::chrono::milliseconds(fired.interval_ms);
+        if (start->remaining > 0) --start->remaining;
+      } else {
+        std::erase_if(start_timers_,
+                      [&](const StartTimer& t) { return t.id == fired.id; });
+      }
+      StartInstance(fired.definitions, fired.process, {}, {}, fired.node, kNoId,
+                    kNoId);
+      Drain();
+      continue;
     }
     if (!best) return;
     Timer fired = *best;

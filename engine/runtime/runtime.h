@@ -52,8 +52,11 @@ class Runtime {
                             Variables variables);
   // Delivers a message to one waiting subscription (or a message start event).
   // `key` empty matches any subscription of that name.
-  Result<void> CorrelateMessage(const std::string& name, const std::string& key,
-                                Variables variables);
+  // With `ttl` above zero, a message that finds no subscription is kept that
+  // long and delivered to the first subscription that opens for it.
+  Result<void> CorrelateMessage(
+      const std::string& name, const std::string& key, Variables variables,
+      std::chrono::milliseconds ttl = std::chrono::milliseconds(0));
   // Delivers a signal to every waiting catcher and signal start event; returns
   // how many.
   Result<int> BroadcastSignal(const std::string& name, Variables variables);
@@ -157,7 +160,29 @@ class Runtime {
                            std::string business_key, std::uint32_t start_node,
                            Id parent_instance, Id parent_token);
 
+  // Conditional events: re-evaluated after every command while any waits.
+  // True when it delivered something (new tokens may be ready).
+  bool EvaluateConditions();
+  // Messages buffered with a time to live (CorrelateMessage).
+  struct BufferedMessage {
+    std::string name, key;
+    Variables variables;
+    TimePoint expires;
+  };
+  bool DeliverBuffered(InstanceState& s, const Subscription& sub);
+  // Timer start events of deployed processes.
+  struct StartTimer {
+    Id id;
+    std::shared_ptr<const model::Definitions> definitions;
+    std::uint32_t process, node;
+    TimePoint due;
+    std::int64_t remaining, interval_ms;
+  };
+
   const Clock& clock_;
+  std::vector<BufferedMessage> buffered_;
+  std::vector<StartTimer> start_timers_;
+  std::size_t conditional_waits_ = 0;
   std::map<std::string,
            std::pair<std::shared_ptr<const model::Definitions>, std::uint32_t>>
       processes_;

@@ -499,3 +499,75 @@ TEST(Runtime, CancelEndCompensatesTheTransactionAndTakesTheCancelBoundary) {
 }
 
 }  // namespace
+
+namespace {
+
+TEST(Runtime, ConditionalEventsWaitForTheirCondition) {
+  auto defs = Inline(
+      "<startEvent id=\"s\"/><parallelGateway id=\"fork\"/>"
+      "<intermediateCatchEvent id=\"paid\"><conditionalEventDefinition>"
+      "<condition>=paid &gt;= price</condition></conditionalEventDefinition>"
+      "</intermediateCatchEvent>"
+      "<userTask id=\"pay\"/><endEvent id=\"e1\"/><endEvent id=\"e2\"/>"
+      "<sequenceFlow id=\"f1\" sourceRef=\"s\" targetRef=\"fork\"/>"
+      "<sequenceFlow id=\"f2\" sourceRef=\"fork\" targetRef=\"paid\"/>"
+      "<sequenceFlow id=\"f3\" sourceRef=\"fork\" targetRef=\"pay\"/>"
+      "<sequenceFlow id=\"f4\" sourceRef=\"paid\" targetRef=\"e1\"/>"
+      "<sequenceFlow id=\"f5\" sourceRef=\"pay\" targetRef=\"e2\"/>");
+  bpmn::ManualClock clock(At("2026-03-02T09:00:00Z"));
+  Runtime rt(clock);
+  rt.Deploy(defs);
+  Id id = *rt.Start("p", {{"price", 100}, {"paid", 0}});
+  EXPECT_EQ(rt.Waiting(id), (std::vector<std::string>{"paid", "pay"}));
+  ASSERT_TRUE(
+      rt.CompleteTask(rt.OpenTasks(id).front().task->id, "u", {{"paid", 100}}));
+  EXPECT_EQ(rt.Instance(id)->status, bpmn::runtime::InstanceStatus::kCompleted);
+}
+
+TEST(Runtime, BufferedMessageWaitsForItsSubscriptionUntilItsTimeToLive) {
+  auto read = bpmn::parser::ReadBpmnString(
+      "<definitions xmlns=\"http://www.omg.org/spec/BPMN/20100524/MODEL\">"
+      "<message id=\"m\" name=\"m\"/><process id=\"p\" isExecutable=\"true\">"
+      "<startEvent id=\"s\"/><userTask id=\"prepare\"/>"
+      "<receiveTask id=\"wait\" messageRef=\"m\"/><endEvent id=\"e\"/>"
+      "<sequenceFlow id=\"f1\" sourceRef=\"s\" targetRef=\"prepare\"/>"
+      "<sequenceFlow id=\"f2\" sourceRef=\"prepare\" targetRef=\"wait\"/>"
+      "<sequenceFlow id=\"f3\" sourceRef=\"wait\" targetRef=\"e\"/>"
+      "</process></definitions>");
+  ASSERT_TRUE(read.ok());
+  bpmn::ManualClock clock(At("2026-03-02T09:00:00Z"));
+  Runtime rt(clock);
+  rt.Deploy(read.definitions);
+  Id early = *rt.Start("p", {}, "A");
+  Id late = *rt.Start("p", {}, "B");
+  EXPECT_FALSE(
+      rt.CorrelateMessage("m", "A", {}));  // nobody waits, no time to live
+  ASSERT_TRUE(rt.CorrelateMessage("m", "A", {{"x", 1}}, std::chrono::hours(1)));
+  ASSERT_TRUE(rt.CorrelateMessage("m", "B", {}, std::chrono::minutes(1)));
+  ASSERT_TRUE(rt.CompleteTask(rt.OpenTasks(early).front().task->id, "u", {}));
+  EXPECT_EQ(rt.Instance(early)->status,
+            bpmn::runtime::InstanceStatus::kCompleted);
+  EXPECT_EQ(bpmn::expr::ToJson(rt.RootVariables(early)->at("x")), "1");
+  clock.Advance(std::chrono::minutes(5));  // B's message has expired
+  ASSERT_TRUE(rt.CompleteTask(rt.OpenTasks(late).front().task->id, "u", {}));
+  EXPECT_EQ(rt.Waiting(late), std::vector<std::string>{"wait"});
+}
+
+TEST(Runtime, TimerStartEventsStartInstances) {
+  auto defs = Inline(
+      "<startEvent id=\"daily\"><timerEventDefinition>"
+      "<timeCycle>R2/2026-03-03T09:00:00Z/P1D</timeCycle></"
+      "timerEventDefinition></startEvent>"
+      "<endEvent id=\"e\"/><sequenceFlow id=\"f1\" sourceRef=\"daily\" "
+      "targetRef=\"e\"/>");
+  bpmn::ManualClock clock(At("2026-03-02T09:00:00Z"));
+  Runtime rt(clock);
+  rt.Deploy(defs);
+  EXPECT_EQ(*rt.NextDue(), At("2026-03-03T09:00:00Z"));
+  clock.Set(At("2026-03-10T00:00:00Z"));
+  rt.FireDue();
+  EXPECT_EQ(rt.Instances().size(), 2u);  // R2: twice, then no more
+  EXPECT_FALSE(rt.NextDue());
+}
+
+}  // namespace

@@ -32,8 +32,8 @@ const std::set<std::string> kActions = {"complete",   "claim", "message",
                                         "signal",     "job",   "advance",
                                         "advance_to", "start", "expect"};
 const std::set<std::string> kStepModifiers = {
-    "by",     "variables",  "error",       "correlation",
-    "result", "error_code", "business_key"};
+    "by",     "variables",  "error",        "correlation",
+    "result", "error_code", "business_key", "ttl"};
 const std::set<std::string> kExpectKeys = {
     "waiting",   "tasks", "passed",    "not_passed", "escalated",
     "variables", "state", "incidents", "due"};
@@ -303,10 +303,19 @@ class Run {
         outcome = rt_.ClaimTask(task->id, by);
       }
     } else if (action == "message") {
+      std::chrono::milliseconds ttl{0};
+      if (step["ttl"]) {
+        auto d = bpmn::model::ParseIsoDuration(step["ttl"].as<std::string>());
+        if (!d) {
+          Failure(number, Line(step["ttl"]), d.error().message);
+          return;
+        }
+        ttl = std::chrono::milliseconds(d->FixedMilliseconds());
+      }
       outcome = rt_.CorrelateMessage(
           value.as<std::string>(),
           step["correlation"] ? step["correlation"].as<std::string>() : "",
-          std::move(vars));
+          std::move(vars), ttl);
     } else if (action == "signal") {
       auto n = rt_.BroadcastSignal(value.as<std::string>(), std::move(vars));
       if (!n) outcome = tl::unexpected(n.error());
