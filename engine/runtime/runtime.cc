@@ -204,10 +204,9 @@ void Runtime::Drain() {
 // Conditional events whose condition now holds, and buffered messages that
 // found a subscription, are delivered once the command's tokens have settled.
 bool Runtime::EvaluateConditions() {
+  if (conditional_waits_ == 0 && buffered_.empty()) return false;  // the common case
   const TimePoint now = clock_.Now();
-  std::erase_if(buffered_,
-                [&](const BufferedMessage& m) { return m.expires <= now; });
-  if (conditional_waits_ == 0 && buffered_.empty()) return false;
+  std::erase_if(buffered_, [&](const BufferedMessage& m) { return m.expires <= now; });
   std::size_t open_conditions = 0;
   for (auto& [id, sp] : instances_) {
     InstanceState& s = *sp;
