@@ -29,6 +29,32 @@ void Definitions::Index() {
     by_id_.emplace(n.id, ElementRef{RefKind::kNode, n.index});
   for (const auto& f : d_.flows)
     by_id_.emplace(f.id, ElementRef{RefKind::kFlow, f.index});
+
+  // For each joining inclusive gateway, walk backwards: every node found can
+  // still send a token there (through flows, or through a boundary event of the
+  // activity it waits at).
+  joins_reachable_.assign(d_.nodes.size(), {});
+  std::vector<std::uint32_t> stack;
+  std::vector<bool> seen(d_.nodes.size());
+  for (const auto& join : d_.nodes) {
+    if (join.kind != ElementKind::kInclusiveGateway || join.incoming.size() < 2)
+      continue;
+    std::fill(seen.begin(), seen.end(), false);
+    seen[join.index] = true;
+    stack.assign(1, join.index);
+    while (!stack.empty()) {
+      const FlowNode& at = d_.nodes[stack.back()];
+      stack.pop_back();
+      auto visit = [&](std::uint32_t n) {
+        if (n == kNoIndex || seen[n]) return;
+        seen[n] = true;
+        joins_reachable_[n].push_back(join.index);
+        stack.push_back(n);
+      };
+      for (auto f : at.incoming) visit(d_.flows[f].source);
+      if (at.kind == ElementKind::kBoundaryEvent) visit(at.attached_to);
+    }
+  }
 }
 
 const FlowNode* Definitions::FindNode(std::string_view id) const {

@@ -139,6 +139,15 @@ class Definitions {
   const RootElement* FindError(std::string_view id) const;
   const RootElement* FindEscalation(std::string_view id) const;
 
+  // The inclusive gateways that join (several incoming flows) which a token at
+  // `node` could still reach, following sequence flows and boundary events;
+  // precomputed, so the runtime decides an inclusive join in O(1) per arriving
+  // token.
+  const std::vector<std::uint32_t>& InclusiveJoinsReachableFrom(
+      std::uint32_t node) const {
+    return joins_reachable_[node];
+  }
+
   // The one executable process when there is exactly one, else null.
   const Process* SingleExecutableProcess() const;
 
@@ -153,6 +162,7 @@ class Definitions {
 
   DefinitionsData d_;
   std::unordered_map<std::string_view, ElementRef> by_id_;
+  std::vector<std::vector<std::uint32_t>> joins_reachable_;
 };
 
 // A lane name or candidate group as a role: trimmed, inner white space

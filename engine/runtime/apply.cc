@@ -46,6 +46,8 @@ void Apply(const Event& e, InstanceState& s) {
     case EventType::kTokenCreated:
       s.tokens.emplace(e.token, Token{e.token, e.node, e.scope,
                                       TokenState::kReady, e.flow, e.flag});
+      for (auto j : s.definitions->InclusiveJoinsReachableFrom(e.node))
+        ++s.join_reach[{j, e.scope}];
       return;
     case EventType::kTokenState: {
       Token* t = s.FindToken(e.token);
@@ -72,6 +74,11 @@ void Apply(const Event& e, InstanceState& s) {
             if (queue.empty()) --it->second.filled;
             if (it->second.filled == 0) s.joins.erase(it);
           }
+        }
+        for (auto j : s.definitions->InclusiveJoinsReachableFrom(t->node)) {
+          auto it = s.join_reach.find({j, t->scope});
+          if (it != s.join_reach.end() && --it->second == 0)
+            s.join_reach.erase(it);
         }
         s.tokens.erase(e.token);
       }

@@ -330,19 +330,10 @@ void Runtime::Wait(InstanceState& s, Id token_id) {
 // continues its host. Inclusive joins of the scope may now fire, since fewer
 // tokens can reach them.
 void Runtime::CheckScope(InstanceState& s, Id scope_id) {
-  std::set<std::uint32_t> joins;
   for (const auto& [t_id, t] : s.tokens) {
     if (t.scope != scope_id) continue;
     if (t.state == TokenState::kReady || t.state == TokenState::kWaiting)
       return;
-    if (t.state == TokenState::kJoined &&
-        s.node(t.node).kind == ElementKind::kInclusiveGateway) {
-      joins.insert(t.node);
-    }
-  }
-  if (!joins.empty()) {
-    for (auto j : joins) TryInclusiveJoin(s, j, scope_id);
-    return;
   }
   bool any =
       std::any_of(s.tokens.begin(), s.tokens.end(), [&](const auto& entry) {
@@ -542,29 +533,17 @@ void Runtime::ActivateGateway(InstanceState& s, Id token_id) {
 // reach it.
 void Runtime::TryInclusiveJoin(InstanceState& s, std::uint32_t node, Id scope) {
   const auto& defs = *s.definitions;
-  auto reaches = [&](std::uint32_t from) {
-    std::vector<bool> seen(defs.nodes().size(), false);
-    std::vector<std::uint32_t> stack{from};
-    while (!stack.empty()) {
-      auto at = stack.back();
-      stack.pop_back();
-      if (at == node) return true;
-      if (seen[at]) continue;
-      seen[at] = true;
-      for (auto f : defs.node(at).outgoing)
-        stack.push_back(defs.flow(f).target);
-      for (auto b : defs.node(at).boundary_events) stack.push_back(b);
-    }
-    return false;
-  };
+  // O(1): the number of live tokens of the scope that could still arrive is
+  // kept by Apply.
+  if (auto reach = s.join_reach.find({node, scope});
+      reach != s.join_reach.end()) {
+    inclusive_waiting_.insert(s.id);  // checked again once the command settles
+    return;
+  }
   std::vector<Id> joined;
-  for (const auto& [t_id, t] : s.tokens) {
-    if (t.scope != scope || t.state == TokenState::kDone) continue;
-    if (t.node == node && t.state == TokenState::kJoined) {
-      joined.push_back(t.id);
-    } else if (reaches(t.node)) {
-      return;  // more may arrive
-    }
+  if (auto join = s.joins.find({node, scope}); join != s.joins.end()) {
+    for (const auto& queue : join->second.by_flow)
+      joined.insert(joined.end(), queue.begin(), queue.end());
   }
   if (joined.empty()) return;
   Event e;

@@ -135,6 +135,9 @@ struct InstanceState {
   Id parent_token = kNoId;
   std::map<Id, Token> tokens;  // by id: creation order
   std::map<std::pair<std::uint32_t, Id>, JoinState> joins;  // (gateway, scope)
+  // Per (inclusive join, scope): live tokens of the scope that could still
+  // reach the join.
+  std::map<std::pair<std::uint32_t, Id>, std::int64_t> join_reach;
   std::vector<Scope> scopes;
   std::vector<UserTask> tasks;
   std::vector<Job> jobs;

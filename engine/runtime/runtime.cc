@@ -195,18 +195,43 @@ void Runtime::Drain() {
       continue;
     }
     Activate(*s, token);
-    if (ready_.empty() && EvaluateConditions())
-      continue;  // delivered: more may be ready
+    // Once the command's tokens settle: inclusive joins nobody can reach any
+    // more, conditional events and buffered messages (each may make more tokens
+    // ready).
+    if (ready_.empty() && (CheckInclusiveJoins() || EvaluateConditions()))
+      continue;
   }
-  if (EvaluateConditions()) Drain();
+  if (CheckInclusiveJoins() || EvaluateConditions()) Drain();
+}
+
+bool Runtime::CheckInclusiveJoins() {
+  for (auto it = inclusive_waiting_.begin(); it != inclusive_waiting_.end();) {
+    InstanceState* s = Find(*it);
+    bool pending = false;
+    if (s) {
+      for (const auto& [key, join] : s->joins) {
+        if (s->node(key.first).kind != model::ElementKind::kInclusiveGateway)
+          continue;
+        if (!s->join_reach.count(key)) {
+          TryInclusiveJoin(*s, key.first, key.second);
+          return true;
+        }
+        pending = true;
+      }
+    }
+    it = pending ? std::next(it) : inclusive_waiting_.erase(it);
+  }
+  return false;
 }
 
 // Conditional events whose condition now holds, and buffered messages that
 // found a subscription, are delivered once the command's tokens have settled.
 bool Runtime::EvaluateConditions() {
-  if (conditional_waits_ == 0 && buffered_.empty()) return false;  // the common case
+  if (conditional_waits_ == 0 && buffered_.empty())
+    return false;  // the common case
   const TimePoint now = clock_.Now();
-  std::erase_if(buffered_, [&](const BufferedMessage& m) { return m.expires <= now; });
+  std::erase_if(buffered_,
+                [&](const BufferedMessage& m) { return m.expires <= now; });
   std::size_t open_conditions = 0;
   for (auto& [id, sp] : instances_) {
     InstanceState& s = *sp;
@@ -427,6 +452,29 @@ Result<void> Runtime::ClaimTask(Id task_id, const std::string& user) {
       e.item = t.id;
       e.node = t.node;
       e.text = user;
+      Emit(*s, e);
+      return {};
+    }
+  }
+  return Fail(ErrorCode::kNotFound, "no open task " + std::to_string(task_id));
+}
+
+Result<void> Runtime::UnclaimTask(Id task_id, const std::string& user) {
+  for (auto& [id, s] : instances_) {
+    for (auto& t : s->tasks) {
+      if (t.id != task_id) continue;
+      if (t.assignee.empty())
+        return Fail(ErrorCode::kState,
+                    "task '" + s->node(t.node).id + "' is not claimed");
+      if (t.assignee != user) {
+        return Fail(ErrorCode::kRole, "only '" + t.assignee +
+                                          "' may give task '" +
+                                          s->node(t.node).id + "' back");
+      }
+      Event e;
+      e.type = EventType::kTaskClaimed;
+      e.item = t.id;
+      e.node = t.node;
       Emit(*s, e);
       return {};
     }
@@ -727,6 +775,50 @@ std::vector<Runtime::TaskRef> Runtime::OpenTasks(Id instance) const {
   std::sort(out.begin(), out.end(), [](const TaskRef& a, const TaskRef& b) {
     return a.task->id < b.task->id;
   });
+  return out;
+}
+
+std::vector<Runtime::TaskRef> Runtime::TasksForRole(
+    const std::string& role) const {
+  const std::string wanted = model::NormalizeRole(role);
+  std::vector<TaskRef> out;
+  for (const auto& [id, s] : instances_)
+    for (const auto& t : s->tasks)
+      if (std::find(t.roles.begin(), t.roles.end(), wanted) != t.roles.end())
+        out.push_back({s.get(), &t});
+  return out;
+}
+
+std::vector<Runtime::TaskRef> Runtime::TasksForUser(
+    const std::string& user) const {
+  auto u = users_.find(user);
+  std::vector<TaskRef> out;
+  for (const auto& [id, s] : instances_) {
+    for (const auto& t : s->tasks) {
+      bool candidate =
+          std::find(t.candidate_users.begin(), t.candidate_users.end(), user) !=
+          t.candidate_users.end();
+      bool role = u != users_.end() && HasRole(u->second, t.roles);
+      if (t.assignee == user || (t.assignee.empty() && (candidate || role)))
+        out.push_back({s.get(), &t});
+    }
+  }
+  return out;
+}
+
+std::vector<const InstanceState*> Runtime::InstancesWithStatus(
+    InstanceStatus status) const {
+  std::vector<const InstanceState*> out;
+  for (const auto& [id, s] : instances_)
+    if (s->status == status) out.push_back(s.get());
+  return out;
+}
+
+std::vector<const InstanceState*> Runtime::InstancesWithBusinessKey(
+    const std::string& key) const {
+  std::vector<const InstanceState*> out;
+  for (const auto& [id, s] : instances_)
+    if (s->business_key == key) out.push_back(s.get());
   return out;
 }
 

@@ -11,6 +11,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -48,6 +49,8 @@ class Runtime {
                    std::string business_key = {},
                    const std::string& start_event_id = {});
   Result<void> ClaimTask(Id task, const std::string& user);
+  // Gives a claimed task back to its roles; only its assignee may.
+  Result<void> UnclaimTask(Id task, const std::string& user);
   Result<void> CompleteTask(Id task, const std::string& user,
                             Variables variables);
   // Delivers a message to one waiting subscription (or a message start event).
@@ -85,6 +88,15 @@ class Runtime {
     const UserTask* task;
   };
   std::vector<TaskRef> OpenTasks(Id instance) const;
+  // Work lists: open tasks of a role; open tasks a user may work on (assigned
+  // to them, or of a role they hold, or naming them as a candidate, and not
+  // claimed by someone else).
+  std::vector<TaskRef> TasksForRole(const std::string& role) const;
+  std::vector<TaskRef> TasksForUser(const std::string& user) const;
+  std::vector<const InstanceState*> InstancesWithStatus(
+      InstanceStatus status) const;
+  std::vector<const InstanceState*> InstancesWithBusinessKey(
+      const std::string& key) const;
   std::vector<std::pair<const InstanceState*, const Job*>> OpenJobs(
       Id instance) const;
   const std::vector<Event>& log() const { return log_; }
@@ -183,6 +195,12 @@ class Runtime {
   std::vector<BufferedMessage> buffered_;
   std::vector<StartTimer> start_timers_;
   std::size_t conditional_waits_ = 0;
+  // Instances with tokens waiting at an inclusive join that others could still
+  // reach.
+  std::set<Id> inclusive_waiting_;
+  // Fires the inclusive joins that no token can reach any more; true when one
+  // fired.
+  bool CheckInclusiveJoins();
   std::map<std::string,
            std::pair<std::shared_ptr<const model::Definitions>, std::uint32_t>>
       processes_;

@@ -571,3 +571,32 @@ TEST(Runtime, TimerStartEventsStartInstances) {
 }
 
 }  // namespace
+
+namespace {
+
+TEST(Runtime, WorkListsByRoleAndUserAndClaiming) {
+  bpmn::ManualClock clock(At("2026-03-02T09:00:00Z"));
+  Runtime rt(clock);
+  rt.Deploy(Sample("deal_by_stages.bpmn"));
+  rt.SetUserRoles("anna", {"secretary"});
+  rt.SetUserRoles("maria", {"secretary"});
+  Id one = *rt.Start("deal_by_stages", {}, "DEAL-1");
+  *rt.Start("deal_by_stages", {}, "DEAL-2");
+  EXPECT_EQ(rt.TasksForRole("Secretary").size(), 2u);
+  EXPECT_EQ(rt.TasksForRole("lawyer").size(), 0u);
+  EXPECT_EQ(rt.TasksForUser("anna").size(), 2u);
+  Id task = rt.OpenTasks(one).front().task->id;
+  ASSERT_TRUE(rt.ClaimTask(task, "anna"));
+  EXPECT_EQ(rt.TasksForUser("maria").size(), 1u)
+      << "a claimed task leaves the others' lists";
+  EXPECT_EQ(rt.ClaimTask(task, "maria").error().code, bpmn::ErrorCode::kState);
+  EXPECT_EQ(rt.UnclaimTask(task, "maria").error().code, bpmn::ErrorCode::kRole);
+  ASSERT_TRUE(rt.UnclaimTask(task, "anna"));
+  EXPECT_EQ(rt.TasksForUser("maria").size(), 2u);
+  EXPECT_EQ(rt.InstancesWithBusinessKey("DEAL-1").size(), 1u);
+  EXPECT_EQ(
+      rt.InstancesWithStatus(bpmn::runtime::InstanceStatus::kActive).size(),
+      2u);
+}
+
+}  // namespace
