@@ -36,6 +36,9 @@ void Apply(const Event& e, InstanceState& s) {
   switch (e.type) {
     case EventType::kInstanceStarted:
       s.status = InstanceStatus::kActive;
+      s.business_key = e.text;
+      s.parent_instance = e.parent;
+      s.parent_token = e.item;
       return;
     case EventType::kInstanceCompleted:
       s.status = InstanceStatus::kCompleted;
@@ -118,6 +121,7 @@ void Apply(const Event& e, InstanceState& s) {
       t.token = e.token;
       t.node = e.node;
       t.roles = e.list;
+      t.candidate_users = e.list2;
       t.assignee = e.text;
       t.created = e.at;
       if (e.flag) t.due = e.time;

@@ -71,7 +71,7 @@ void Runtime::Activate(InstanceState& s, Id token_id) {
         std::string name = SignalName(*s.definitions, d->ref);
         Id scope = token.scope;
         Consume(s, token_id);
-        BroadcastSignal(name, {});
+        DeliverSignal(name, {});
         CheckScope(s, scope);
         return;
       }
@@ -87,6 +87,7 @@ void Runtime::Activate(InstanceState& s, Id token_id) {
       e.item = NextId();
       e.token = token_id;
       e.node = token.node;
+      e.list2 = spec.candidate_users;
       for (const auto& g : spec.candidate_groups)
         e.list.push_back(model::NormalizeRole(g));
       if (e.list.empty() && !n.role.empty()) e.list.push_back(n.role);
@@ -207,7 +208,7 @@ void Runtime::Activate(InstanceState& s, Id token_id) {
       if (const auto* d = Definition(n, EventDefinitionKind::kSignal)) {
         std::string name = SignalName(*s.definitions, d->ref);
         Complete(s, token_id);
-        BroadcastSignal(name, {});
+        DeliverSignal(name, {});
         return;
       }
       if (const auto* d = Definition(n, EventDefinitionKind::kCompensate)) {
@@ -804,8 +805,10 @@ void Runtime::FireTimer(InstanceState& s, const Timer& timer) {
     return;
   }
   // A cycle on a non-interrupting boundary repeats; everything else fires once.
-  bool repeat = n.kind == ElementKind::kBoundaryEvent && !n.cancel_activity &&
-                timer.remaining != 0 && timer.interval_ms > 0;
+  bool repeat = (n.kind == ElementKind::kBoundaryEvent ||
+                 waiting->state == TokenState::kListening) &&
+                !n.cancel_activity && timer.remaining != 0 &&
+                timer.interval_ms > 0;
   Event e;
   if (repeat) {
     e.type = EventType::kTimerScheduled;

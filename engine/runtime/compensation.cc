@@ -44,8 +44,9 @@ void Runtime::StartCompensation(InstanceState& s, Id thrower,
 
 void Runtime::RunNextCompensation(InstanceState& s, Id thrower) {
   const Token token = *s.FindToken(thrower);
-  auto& queue = s.compensation_queue[thrower];
-  if (!queue.empty()) {
+  auto queued = s.compensation_queue.find(thrower);
+  if (queued != s.compensation_queue.end() && !queued->second.empty()) {
+    const auto& queue = queued->second;
     // Handlers run in the scope of the activities they compensate.
     Id scope = token.scope;
     const Scope* sc = s.FindScope(scope);
@@ -94,7 +95,9 @@ void Runtime::RunNextCompensation(InstanceState& s, Id thrower) {
 }
 
 void Runtime::CompensationHandlerDone(InstanceState& s, Id handler_token) {
-  Id thrower = s.compensating[handler_token];
+  auto entry = s.compensating.find(handler_token);
+  if (entry == s.compensating.end()) return;
+  Id thrower = entry->second;
   Consume(s, handler_token);
   Event done;
   done.type = EventType::kCompensationDone;

@@ -66,6 +66,7 @@ struct Event {
   std::string text;
   std::string text2;
   std::vector<std::string> list;
+  std::vector<std::string> list2;
   expr::Value value;
 };
 

@@ -72,11 +72,16 @@ void Runtime::TriggerEventSubProcess(InstanceState& s, Id listener,
     for (Id id : others) CancelToken(s, id);
     Disarm(s, listener);
     Consume(s, listener);
-  } else {
-    // Keeps listening: its subscription or timer is set again.
+  } else if (s.node(start_event)
+                 .HasEventDefinition(EventDefinitionKind::kConditional)) {
+    // Keeps listening; re-armed while the condition holds, it waits for it to
+    // turn true again.
     Disarm(s, listener);
     ArmCatch(s, listener, start_event);
   }
+  // Other non-interrupting starts keep listening as they are: message and
+  // signal subscriptions stay open, and a timer cycle was rescheduled by
+  // FireTimer.
   Id host = CreateToken(s, token.node, token.scope, model::kNoIndex);
   ready_.pop_back();
   Wait(s, host);

@@ -61,6 +61,13 @@ void Runtime::StartMultiInstance(InstanceState& s, Id host) {
     }
     count = *c;
   }
+  constexpr std::int64_t kMaxInstances = 100000;
+  if (count > kMaxInstances) {
+    Incident(s, host,
+             "'" + n.id + "' would run " + std::to_string(count) +
+                 " instances; the limit is " + std::to_string(kMaxInstances));
+    return;
+  }
   Event body;
   body.type = EventType::kScopeOpened;
   body.scope = NextId();

@@ -381,16 +381,15 @@ Result<Id> Runtime::StartInstance(
   state->id = NextId();
   state->definitions = defs;
   state->process = process;
-  state->business_key = std::move(business_key);
-  state->parent_instance = parent_instance;
-  state->parent_token = parent_token;
   InstanceState& s = *state;
   instances_[s.id] = std::move(state);
   Event started;
   started.type = EventType::kInstanceStarted;
   started.node = start_node;
   started.value = ToContext(variables);
-  started.text = s.business_key;
+  started.text = std::move(business_key);
+  started.parent = parent_instance;
+  started.item = parent_token;
   Emit(s, started);
   Event scope;
   scope.type = EventType::kScopeOpened;
@@ -433,9 +432,12 @@ Result<void> Runtime::ClaimTask(Id task_id, const std::string& user) {
       if (t.id != task_id) continue;
       if (!users_.empty()) {
         auto u = users_.find(user);
-        bool allowed = u != users_.end() &&
-                       (t.roles.empty() || HasRole(u->second, t.roles) ||
-                        t.assignee == user);
+        bool candidate =
+            std::find(t.candidate_users.begin(), t.candidate_users.end(),
+                      user) != t.candidate_users.end();
+        bool allowed = candidate || t.assignee == user ||
+                       (u != users_.end() &&
+                        (t.roles.empty() || HasRole(u->second, t.roles)));
         if (!allowed) {
           return Fail(ErrorCode::kRole, "user '" + user +
                                             "' holds no role of task '" +
@@ -558,7 +560,7 @@ Result<void> Runtime::CorrelateMessage(const std::string& name,
   for (auto& [id, sp] : instances_) {
     InstanceState& s = *sp;
     for (const auto& sub : s.subscriptions) {
-      if (sub.signal || sub.name != name) continue;
+      if (sub.signal || sub.conditional || sub.name != name) continue;
       if (!key.empty() && sub.correlation_key != key &&
           !(sub.correlation_key.empty() && s.business_key == key)) {
         continue;
@@ -596,6 +598,13 @@ Result<void> Runtime::CorrelateMessage(const std::string& name,
 
 Result<int> Runtime::BroadcastSignal(const std::string& name,
                                      Variables variables) {
+  int delivered = DeliverSignal(name, std::move(variables));
+  Drain();
+  return delivered;
+}
+
+int Runtime::DeliverSignal(const std::string& name,
+                           const Variables& variables) {
   int delivered = 0;
   std::vector<std::pair<Id, Subscription>> targets;
   for (auto& [id, sp] : instances_) {
@@ -624,7 +633,6 @@ Result<int> Runtime::BroadcastSignal(const std::string& name,
       }
     }
   }
-  Drain();
   return delivered;
 }
 
@@ -706,14 +714,19 @@ std::optional<TimePoint> Runtime::NextDue() const {
 }
 
 void Runtime::FireDue() {
-  while (true) {
+  // Timers armed by the ones fired now wait for the next call, and one call
+  // fires at most kMaxFires, so a zero-length timer in a loop cannot keep it
+  // running.
+  const Id horizon = next_id_;
+  constexpr int kMaxFires = 100000;
+  for (int fires = 0; fires < kMaxFires; ++fires) {
     // The earliest due timer across all instances and start events, ties by id:
     // deterministic order.
     InstanceState* owner = nullptr;
     const Timer* best = nullptr;
     for (auto& [id, sp] : instances_) {
       for (const auto& t : sp->timers) {
-        if (t.due > clock_.Now()) continue;
+        if (t.due > clock_.Now() || t.id > horizon) continue;
         if (!best || t.due < best->due ||
             (t.due == best->due && t.id < best->id)) {
           best = &t;
@@ -723,7 +736,7 @@ void Runtime::FireDue() {
     }
     StartTimer* start = nullptr;
     for (auto& t : start_timers_) {
-      if (t.due > clock_.Now()) continue;
+      if (t.due > clock_.Now() || t.id > horizon) continue;
       if (!start || t.due < start->due ||
           (t.due == start->due && t.id < start->id))
         start = &t;

@@ -143,6 +143,9 @@ class Runtime {
   void StartMultiInstance(InstanceState& s, Id host);
   void StartInner(InstanceState& s, Id body_scope, std::int64_t index);
   void InnerDone(InstanceState& s, Id inner_token);
+  // Delivers a signal without running the tokens it wakes (the caller's Drain
+  // does).
+  int DeliverSignal(const std::string& name, const Variables& variables);
   // Compensation and transaction cancel (compensation.cc).
   void StartCompensation(InstanceState& s, Id thrower,
                          const std::string& activity_ref);

@@ -600,3 +600,52 @@ TEST(Runtime, WorkListsByRoleAndUserAndClaiming) {
 }
 
 }  // namespace
+
+namespace {
+
+TEST(Runtime, ZeroLengthTimerInALoopDoesNotKeepFireDueRunning) {
+  auto defs = Inline(
+      "<startEvent id=\"s\"/><exclusiveGateway id=\"g\"/>"
+      "<intermediateCatchEvent id=\"t\"><timerEventDefinition>"
+      "<timeDuration>PT0S</timeDuration></timerEventDefinition></"
+      "intermediateCatchEvent>"
+      "<sequenceFlow id=\"f1\" sourceRef=\"s\" targetRef=\"g\"/>"
+      "<sequenceFlow id=\"f2\" sourceRef=\"g\" targetRef=\"t\"/>"
+      "<sequenceFlow id=\"f3\" sourceRef=\"t\" targetRef=\"g\"/>");
+  bpmn::ManualClock clock(At("2026-03-02T09:00:00Z"));
+  Runtime rt(clock);
+  rt.set_keep_log(false);
+  rt.Deploy(defs);
+  Id id = *rt.Start("p", {});
+  rt.FireDue();  // fires the timer once; the one it arms again waits for the
+                 // next call
+  EXPECT_EQ(rt.Instance(id)->status, bpmn::runtime::InstanceStatus::kActive);
+  EXPECT_EQ(rt.Waiting(id), std::vector<std::string>{"t"});
+}
+
+TEST(Runtime, CandidateUsersMayClaimAndComplete) {
+  auto read = bpmn::parser::ReadBpmnString(R"(<definitions
+      xmlns="http://www.omg.org/spec/BPMN/20100524/MODEL"
+      xmlns:camunda="http://camunda.org/schema/1.0/bpmn">
+    <process id="p" isExecutable="true">
+      <startEvent id="s"/>
+      <userTask id="review" camunda:candidateGroups="lawyer" camunda:candidateUsers="boss"/>
+      <endEvent id="e"/>
+      <sequenceFlow id="f1" sourceRef="s" targetRef="review"/>
+      <sequenceFlow id="f2" sourceRef="review" targetRef="e"/>
+    </process></definitions>)");
+  ASSERT_TRUE(read.ok());
+  bpmn::ManualClock clock(At("2026-03-02T09:00:00Z"));
+  Runtime rt(clock);
+  rt.Deploy(read.definitions);
+  rt.SetUserRoles("boss", {"manager"});
+  rt.SetUserRoles("kate", {"consultant"});
+  Id id = *rt.Start("p", {});
+  Id task = rt.OpenTasks(id).front().task->id;
+  EXPECT_EQ(rt.ClaimTask(task, "kate").error().code, bpmn::ErrorCode::kRole);
+  ASSERT_TRUE(rt.ClaimTask(task, "boss"));
+  ASSERT_TRUE(rt.CompleteTask(task, "boss", {}));
+  EXPECT_EQ(rt.Instance(id)->status, bpmn::runtime::InstanceStatus::kCompleted);
+}
+
+}  // namespace
