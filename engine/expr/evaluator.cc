@@ -266,11 +266,9 @@ Value Evaluator::EvalPath(const Node& n) {
   Value base = Eval(*n.kids[0]);
   switch (base.type()) {
     case T::kContext: {
+      // A missing entry is null in both dialects (as Java EL reads a Map); only
+      // an unknown top-level name is an error in JUEL.
       const Value* v = base.Find(n.name);
-      if (!v && n.dialect == Dialect::kJuel) {
-        Fail("no property '" + n.name + "'");
-        return {};
-      }
       return v ? *v : Value();
     }
     case T::kList: {

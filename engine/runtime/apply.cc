@@ -100,6 +100,7 @@ void Apply(const Event& e, InstanceState& s) {
       scope.node = e.node;
       scope.host_token = e.token;
       scope.multi_instance = e.flag;
+      scope.local = e.number == 1;
       scope.items = e.value;
       s.scopes.push_back(std::move(scope));
       return;

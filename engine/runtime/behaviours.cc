@@ -37,6 +37,7 @@ void Runtime::Activate(InstanceState& s, Id token_id) {
     StartMultiInstance(s, token_id);
     return;
   }
+  if (EnterMappedScope(s, token_id)) return;
   switch (n.kind) {
     case ElementKind::kStartEvent:
     case ElementKind::kTask:
@@ -262,6 +263,10 @@ void Runtime::Complete(InstanceState& s, Id token_id) {
 // the default only when no other is taken. No outgoing flow ends the path here.
 void Runtime::Leave(InstanceState& s, Id token_id) {
   const Token token = *s.FindToken(token_id);
+  if (MappingHost(s, token_id) != kNoId) {
+    LeaveMappedScope(s, token_id);  // outputs out, then the host goes on
+    return;
+  }
   if (token.inner) {
     InnerDone(
         s,
@@ -322,9 +327,10 @@ void Runtime::Wait(InstanceState& s, Id token_id) {
   e.token = token_id;
   e.state = TokenState::kWaiting;
   Emit(s, e);
-  // Boundary events belong to the whole activity: its multi-instance body, not
-  // each instance.
-  if (!s.FindToken(token_id)->inner) ArmBoundaries(s, token_id);
+  // Boundary events belong to the whole activity: its multi-instance body or
+  // the host of its mapped scope, not the token working inside.
+  if (!s.FindToken(token_id)->inner && MappingHost(s, token_id) == kNoId)
+    ArmBoundaries(s, token_id);
 }
 
 // A scope with no token left is done: the root ends the instance, a sub-process
@@ -900,6 +906,8 @@ void Runtime::ThrowError(InstanceState& s, Id token_id, const std::string& code,
   Token* t = s.FindToken(token_id);
   if (!t) return;
   Id current = token_id;
+  if (Id host = MappingHost(s, token_id))
+    current = host;  // the activity, not its inner token
   bool check_own =
       !from_end;  // a failing task's own boundary events come first
   while (true) {

@@ -54,6 +54,10 @@ struct Scope {
   // element variable).
   bool multi_instance = false;
   expr::Value items;
+  // An activity's own scope for its input and output mappings: the activity's
+  // token waits in the scope around it (as host), and a second token does the
+  // activity's work inside.
+  bool local = false;
 };
 
 struct UserTask {

@@ -287,6 +287,8 @@ Id Runtime::ScopeOfToken(InstanceState& s, Id token) {
 
 Result<expr::Value> Runtime::Evaluate(const InstanceState& s, Id scope,
                                       const model::Expression& e) {
+  if (e.dialect == model::Dialect::kNone)
+    return expr::Value();  // `<inputParameter name="x"/>`
   if (e.dialect == model::Dialect::kPlain) return expr::Value(e.text);
   if (!e.compiled) {
     return Fail(ErrorCode::kExpression,

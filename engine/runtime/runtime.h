@@ -143,6 +143,11 @@ class Runtime {
   void StartMultiInstance(InstanceState& s, Id host);
   void StartInner(InstanceState& s, Id body_scope, std::int64_t index);
   void InnerDone(InstanceState& s, Id inner_token);
+  // Input and output mappings (io_mapping.cc): the host of a token working
+  // inside its activity's own scope, or kNoId.
+  Id MappingHost(const InstanceState& s, Id token) const;
+  bool EnterMappedScope(InstanceState& s, Id token);
+  void LeaveMappedScope(InstanceState& s, Id inner);
   // Delivers a signal without running the tokens it wakes (the caller's Drain
   // does).
   int DeliverSignal(const std::string& name, const Variables& variables);

@@ -649,3 +649,94 @@ TEST(Runtime, CandidateUsersMayClaimAndComplete) {
 }
 
 }  // namespace
+
+namespace {
+
+const char* kMapped = R"(<definitions
+    xmlns="http://www.omg.org/spec/BPMN/20100524/MODEL"
+    xmlns:camunda="http://camunda.org/schema/1.0/bpmn"
+    xmlns:zeebe="http://camunda.org/schema/zeebe/1.0">
+  <error id="err" errorCode="NO"/>
+  <process id="p" isExecutable="true">
+    <startEvent id="s"/>
+    <parallelGateway id="fork"/>
+    <userTask id="quote">
+      <extensionElements><camunda:inputOutput>
+        <camunda:inputParameter name="limit">${amount * 2}</camunda:inputParameter>
+        <camunda:outputParameter name="offer">${limit - discount}</camunda:outputParameter>
+      </camunda:inputOutput></extensionElements>
+    </userTask>
+    <serviceTask id="check">
+      <extensionElements>
+        <zeebe:taskDefinition type="check"/>
+        <zeebe:ioMapping><zeebe:input source="=amount" target="sum"/></zeebe:ioMapping>
+      </extensionElements>
+    </serviceTask>
+    <boundaryEvent id="failed" attachedToRef="check"><errorEventDefinition errorRef="err"/></boundaryEvent>
+    <userTask id="other"/>
+    <parallelGateway id="join"/>
+    <endEvent id="e"/>
+    <endEvent id="fe"/>
+    <sequenceFlow id="f1" sourceRef="s" targetRef="fork"/>
+    <sequenceFlow id="f2" sourceRef="fork" targetRef="quote"/>
+    <sequenceFlow id="f3" sourceRef="fork" targetRef="check"/>
+    <sequenceFlow id="f4" sourceRef="fork" targetRef="other"/>
+    <sequenceFlow id="f5" sourceRef="quote" targetRef="join"/>
+    <sequenceFlow id="f6" sourceRef="other" targetRef="join"/>
+    <sequenceFlow id="f7" sourceRef="check" targetRef="join"/>
+    <sequenceFlow id="f8" sourceRef="join" targetRef="e"/>
+    <sequenceFlow id="f9" sourceRef="failed" targetRef="fe"/>
+  </process></definitions>)";
+
+TEST(Runtime, InputAndOutputMappingsUseTheActivitysOwnScope) {
+  auto read = bpmn::parser::ReadBpmnString(kMapped);
+  ASSERT_TRUE(read.ok());
+  bpmn::ManualClock clock(At("2026-03-02T09:00:00Z"));
+  Runtime rt(clock);
+  rt.Deploy(read.definitions);
+  Id id = *rt.Start("p", {{"amount", 100}});
+  EXPECT_EQ(rt.Waiting(id),
+            (std::vector<std::string>{"check", "other", "quote"}));
+  EXPECT_FALSE(rt.RootVariables(id)->count("limit"))
+      << "inputs stay in the activity's scope";
+  // The job sees its mapped input.
+  const auto* job = rt.OpenJobs(id).front().second;
+  const auto* s = rt.Instance(id);
+  bool saw_sum = false;
+  for (const auto& sc : s->scopes)
+    if (sc.local && sc.variables.count("sum")) saw_sum = true;
+  EXPECT_TRUE(saw_sum);
+  ASSERT_TRUE(rt.CompleteJob(job->id, {{"checked", true}}));
+  // The user task: its output maps a local value out; the local input
+  // disappears.
+  for (const auto& ref : rt.OpenTasks(id)) {
+    if (ref.instance->node(ref.task->node).id == "quote") {
+      ASSERT_TRUE(rt.CompleteTask(ref.task->id, "u", {{"discount", 15}}));
+      break;
+    }
+  }
+  EXPECT_EQ(bpmn::expr::ToJson(rt.RootVariables(id)->at("offer")), "185");
+  EXPECT_FALSE(rt.RootVariables(id)->count("limit"));
+  EXPECT_TRUE(rt.RootVariables(id)->count("checked"))
+      << "a job's results reach the process";
+  EXPECT_EQ(rt.Instance(id)->status, bpmn::runtime::InstanceStatus::kActive);
+  ASSERT_TRUE(rt.CompleteTask(rt.OpenTasks(id).front().task->id, "u", {}));
+  EXPECT_EQ(rt.Instance(id)->status, bpmn::runtime::InstanceStatus::kCompleted);
+}
+
+TEST(Runtime, AnErrorFromAMappedTaskReachesTheTasksBoundary) {
+  auto read = bpmn::parser::ReadBpmnString(kMapped);
+  bpmn::ManualClock clock(At("2026-03-02T09:00:00Z"));
+  Runtime rt(clock);
+  rt.Deploy(read.definitions);
+  Id id = *rt.Start("p", {{"amount", 100}});
+  ASSERT_TRUE(rt.ThrowJobError(rt.OpenJobs(id).front().second->id, "NO", {}));
+  const auto* s = rt.Instance(id);
+  EXPECT_TRUE(s->incidents.empty());
+  std::vector<std::string> passed;
+  for (auto n : s->completed) passed.push_back(s->node(n).id);
+  EXPECT_NE(std::find(passed.begin(), passed.end(), "fe"), passed.end());
+  EXPECT_EQ(rt.Waiting(id), (std::vector<std::string>{"other", "quote"}));
+}
+
+}  // namespace
