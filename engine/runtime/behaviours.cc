@@ -987,30 +987,47 @@ void Runtime::ThrowEscalation(InstanceState& s, Id token_id,
   raised.node = token.node;
   raised.text = code;
   Emit(s, raised);
+  // Outward scope by scope: event sub-processes of the scope, then the boundary
+  // events of the activity that holds it (a sub-process, or the call activity
+  // of a called instance).
+  InstanceState* at = &s;
   Id scope_id = token.scope;
   while (scope_id != kNoId) {
-    if (Id listener =
-            FindListener(s, scope_id, EventDefinitionKind::kEscalation, code)) {
-      TriggerEventSubProcess(s, listener, kNoIndex, {});
+    if (Id listener = FindListener(*at, scope_id,
+                                   EventDefinitionKind::kEscalation, code)) {
+      TriggerEventSubProcess(*at, listener, kNoIndex, {});
       return;
     }
-    const Scope* scope = s.FindScope(scope_id);
-    if (!scope || scope->parent == kNoId) break;
+    const Scope* scope = at->FindScope(scope_id);
+    if (!scope) return;
+    InstanceState* holder = at;
     Id host = scope->host_token;
-    const Token* h = s.FindToken(host);
-    if (!h) break;
-    for (auto b : s.node(h->node).boundary_events) {
-      const auto* d = Definition(s.node(b), EventDefinitionKind::kEscalation);
+    Id outer = scope->parent;
+    if (scope->parent ==
+        kNoId) {  // the root: continue at the call activity, if any
+      if (at->parent_instance == kNoId) return;
+      holder = Find(at->parent_instance);
+      host = at->parent_token;
+      if (!holder || !holder->FindToken(host)) return;
+      outer = holder->FindToken(host)->scope;
+    }
+    const Token* h = holder->FindToken(host);
+    if (!h) return;
+    for (auto b : holder->node(h->node).boundary_events) {
+      const auto* d =
+          Definition(holder->node(b), EventDefinitionKind::kEscalation);
       if (!d) continue;
-      const model::RootElement* esc = s.definitions->FindEscalation(d->ref);
+      const model::RootElement* esc =
+          holder->definitions->FindEscalation(d->ref);
       if (d->ref.empty() || !esc || esc->code.empty() || esc->code == code) {
-        if (s.node(b).cancel_activity && s.FindToken(token_id))
+        if (holder->node(b).cancel_activity && s.FindToken(token_id))
           Consume(s, token_id);
-        Trigger(s, host, b, {});
+        Trigger(*holder, host, b, {});
         return;
       }
     }
-    scope_id = scope->parent;
+    at = holder;
+    scope_id = outer;
   }
 }
 

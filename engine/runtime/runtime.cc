@@ -252,8 +252,25 @@ bool Runtime::EvaluateConditions() {
       // or an event sub-process fires when the condition turns true, so not if
       // it already held when armed.
       if (sub.armed_true &&
-          n.kind != model::ElementKind::kIntermediateCatchEvent)
+          n.kind != model::ElementKind::kIntermediateCatchEvent) {
+        // Armed while true: once the condition is false, it is armed again to
+        // wait for true.
+        auto v = Evaluate(s, t->scope, def->condition);
+        if (v && v->type() == expr::Value::Type::kBoolean && v->boolean())
+          continue;
+        Event closed;
+        closed.type = EventType::kSubscriptionClosed;
+        closed.item = sub.id;
+        Emit(s, closed);
+        Event armed;
+        armed.type = EventType::kSubscriptionOpened;
+        armed.item = NextId();
+        armed.token = sub.token;
+        armed.node = sub.node;
+        armed.number = 1;
+        Emit(s, armed);
         continue;
+      }
       auto v = Evaluate(s, t->scope, def->condition);
       if (v && v->type() == expr::Value::Type::kBoolean && v->boolean()) {
         Trigger(s, sub.token, sub.node, {});

@@ -740,3 +740,92 @@ TEST(Runtime, AnErrorFromAMappedTaskReachesTheTasksBoundary) {
 }
 
 }  // namespace
+
+namespace {
+
+TEST(Runtime, EscalationLeavesACalledInstanceToTheCallActivitysBoundary) {
+  auto read = bpmn::parser::ReadBpmnString(R"(<definitions
+      xmlns="http://www.omg.org/spec/BPMN/20100524/MODEL">
+    <escalation id="late" escalationCode="LATE"/>
+    <process id="main" isExecutable="true">
+      <startEvent id="s"/>
+      <callActivity id="call" calledElement="child"/>
+      <boundaryEvent id="caught" attachedToRef="call" cancelActivity="false">
+        <escalationEventDefinition escalationRef="late"/>
+      </boundaryEvent>
+      <userTask id="notifyManager"/>
+      <endEvent id="e"/><endEvent id="ne"/>
+      <sequenceFlow id="f1" sourceRef="s" targetRef="call"/>
+      <sequenceFlow id="f2" sourceRef="call" targetRef="e"/>
+      <sequenceFlow id="f3" sourceRef="caught" targetRef="notifyManager"/>
+      <sequenceFlow id="f4" sourceRef="notifyManager" targetRef="ne"/>
+    </process>
+    <process id="child">
+      <startEvent id="cs"/>
+      <intermediateThrowEvent id="raise"><escalationEventDefinition escalationRef="late"/></intermediateThrowEvent>
+      <userTask id="work"/>
+      <endEvent id="ce"/>
+      <sequenceFlow id="c1" sourceRef="cs" targetRef="raise"/>
+      <sequenceFlow id="c2" sourceRef="raise" targetRef="work"/>
+      <sequenceFlow id="c3" sourceRef="work" targetRef="ce"/>
+    </process></definitions>)");
+  ASSERT_TRUE(read.ok());
+  bpmn::ManualClock clock(At("2026-03-02T09:00:00Z"));
+  Runtime rt(clock);
+  rt.Deploy(read.definitions);
+  Id id = *rt.Start("main", {});
+  EXPECT_EQ(rt.Waiting(id),
+            (std::vector<std::string>{"call", "notifyManager"}));
+  EXPECT_EQ(rt.OpenTasks(id).size(), 2u)
+      << "the child goes on: the boundary is non-interrupting";
+}
+
+}  // namespace
+
+namespace {
+
+TEST(Runtime, ConditionalBoundaryFiresWhenItsConditionTurnsTrue) {
+  auto defs = Inline(
+      "<startEvent id=\"s\"/><parallelGateway id=\"fork\"/><userTask "
+      "id=\"work\"/>"
+      "<boundaryEvent id=\"risk\" attachedToRef=\"work\" "
+      "cancelActivity=\"false\">"
+      "<conditionalEventDefinition><condition>=amount &gt; 1000</condition>"
+      "</conditionalEventDefinition></boundaryEvent>"
+      "<userTask id=\"set1\"/><userTask id=\"set2\"/><userTask id=\"review\"/>"
+      "<endEvent id=\"e1\"/><endEvent id=\"e2\"/><endEvent id=\"re\"/>"
+      "<sequenceFlow id=\"f1\" sourceRef=\"s\" targetRef=\"fork\"/>"
+      "<sequenceFlow id=\"f2\" sourceRef=\"fork\" targetRef=\"work\"/>"
+      "<sequenceFlow id=\"f3\" sourceRef=\"fork\" targetRef=\"set1\"/>"
+      "<sequenceFlow id=\"f4\" sourceRef=\"set1\" targetRef=\"set2\"/>"
+      "<sequenceFlow id=\"f5\" sourceRef=\"set2\" targetRef=\"e2\"/>"
+      "<sequenceFlow id=\"f6\" sourceRef=\"work\" targetRef=\"e1\"/>"
+      "<sequenceFlow id=\"f7\" sourceRef=\"risk\" targetRef=\"review\"/>"
+      "<sequenceFlow id=\"f8\" sourceRef=\"review\" targetRef=\"re\"/>");
+  bpmn::ManualClock clock(At("2026-03-02T09:00:00Z"));
+  Runtime rt(clock);
+  rt.Deploy(defs);
+  auto complete = [&](Id id, const std::string& element, Variables vars) {
+    for (const auto& ref : rt.OpenTasks(id)) {
+      if (ref.instance->node(ref.task->node).id == element) {
+        ASSERT_TRUE(rt.CompleteTask(ref.task->id, "u", std::move(vars)));
+        return;
+      }
+    }
+    FAIL() << "no task " << element;
+  };
+  // Armed while false: fires as soon as the amount rises.
+  Id a = *rt.Start("p", {{"amount", 10}});
+  EXPECT_EQ(rt.Waiting(a), (std::vector<std::string>{"set1", "work"}));
+  complete(a, "set1", {{"amount", 5000}});
+  EXPECT_EQ(rt.Waiting(a),
+            (std::vector<std::string>{"review", "set2", "work"}));
+  // Armed while already true: waits for false, then true.
+  Id b = *rt.Start("p", {{"amount", 5000}});
+  complete(b, "set1", {{"amount", 10}});
+  EXPECT_EQ(rt.Waiting(b), (std::vector<std::string>{"set2", "work"}));
+  complete(b, "set2", {{"amount", 6000}});
+  EXPECT_EQ(rt.Waiting(b), (std::vector<std::string>{"review", "work"}));
+}
+
+}  // namespace
