@@ -105,10 +105,14 @@ struct FlowNode {
   std::vector<ExtensionValue> extensions;  // kept, not interpreted
 
   bool IsEventDriven() const { return !event_definitions.empty(); }
-  bool HasEventDefinition(EventDefinitionKind k) const {
+  // The first event definition of that kind, or null.
+  const EventDefinition* FindEventDefinition(EventDefinitionKind k) const {
     for (const auto& d : event_definitions)
-      if (d.kind == k) return true;
-    return false;
+      if (d.kind == k) return &d;
+    return nullptr;
+  }
+  bool HasEventDefinition(EventDefinitionKind k) const {
+    return FindEventDefinition(k) != nullptr;
   }
 };
 

@@ -17,13 +17,6 @@ using model::EventDefinitionKind;
 using model::FlowNode;
 using model::kNoIndex;
 
-const model::EventDefinition* Definition(const FlowNode& n,
-                                         EventDefinitionKind kind) {
-  for (const auto& d : n.event_definitions)
-    if (d.kind == kind) return &d;
-  return nullptr;
-}
-
 bool IsTrue(const Result<expr::Value>& v) {
   return v && v->type() == expr::Value::Type::kBoolean && v->boolean();
 }
@@ -50,25 +43,28 @@ void Runtime::Activate(InstanceState& s, Id token_id) {
       done.token = token_id;
       done.node = token.node;
       Emit(s, done);
-      if (const auto* d = Definition(n, EventDefinitionKind::kCompensate)) {
+      if (const auto* d =
+              n.FindEventDefinition(EventDefinitionKind::kCompensate)) {
         StartCompensation(s, token_id, d->ref);
         return;
       }
-      if (Definition(n, EventDefinitionKind::kCancel)) {
+      if (n.FindEventDefinition(EventDefinitionKind::kCancel)) {
         StartCompensation(s, token_id, {});
         return;
       }
-      if (Definition(n, EventDefinitionKind::kTerminate)) {
+      if (n.FindEventDefinition(EventDefinitionKind::kTerminate)) {
         TerminateScope(s, token.scope, token_id);
-      } else if (const auto* d = Definition(n, EventDefinitionKind::kError)) {
+      } else if (const auto* d =
+                     n.FindEventDefinition(EventDefinitionKind::kError)) {
         const model::RootElement* err = s.definitions->FindError(d->ref);
         ThrowError(s, token_id, err ? err->code : std::string(), true);
         return;
       } else if (const auto* d =
-                     Definition(n, EventDefinitionKind::kEscalation)) {
+                     n.FindEventDefinition(EventDefinitionKind::kEscalation)) {
         const model::RootElement* esc = s.definitions->FindEscalation(d->ref);
         ThrowEscalation(s, token_id, esc ? esc->code : std::string());
-      } else if (const auto* d = Definition(n, EventDefinitionKind::kSignal)) {
+      } else if (const auto* d =
+                     n.FindEventDefinition(EventDefinitionKind::kSignal)) {
         std::string name = SignalName(*s.definitions, d->ref);
         Id scope = token.scope;
         Consume(s, token_id);
@@ -177,7 +173,7 @@ void Runtime::Activate(InstanceState& s, Id token_id) {
       ArmCatch(s, token_id, token.node);
       return;
     case ElementKind::kIntermediateCatchEvent:
-      if (Definition(n, EventDefinitionKind::kLink)) {
+      if (n.FindEventDefinition(EventDefinitionKind::kLink)) {
         Complete(s, token_id);
         return;
       }
@@ -185,11 +181,11 @@ void Runtime::Activate(InstanceState& s, Id token_id) {
       ArmCatch(s, token_id, token.node);
       return;
     case ElementKind::kIntermediateThrowEvent: {
-      if (const auto* d = Definition(n, EventDefinitionKind::kLink)) {
+      if (const auto* d = n.FindEventDefinition(EventDefinitionKind::kLink)) {
         std::string name = d->link_name.empty() ? n.name : d->link_name;
         for (auto i : s.definitions->process(s.process).nodes) {
           const FlowNode& c = s.node(i);
-          const auto* cd = Definition(c, EventDefinitionKind::kLink);
+          const auto* cd = c.FindEventDefinition(EventDefinitionKind::kLink);
           if (c.kind == ElementKind::kIntermediateCatchEvent && cd &&
               c.parent == n.parent &&
               (cd->link_name.empty() ? c.name : cd->link_name) == name) {
@@ -206,17 +202,19 @@ void Runtime::Activate(InstanceState& s, Id token_id) {
         Incident(s, token_id, "no link catch event named '" + name + "'");
         return;
       }
-      if (const auto* d = Definition(n, EventDefinitionKind::kSignal)) {
+      if (const auto* d = n.FindEventDefinition(EventDefinitionKind::kSignal)) {
         std::string name = SignalName(*s.definitions, d->ref);
         Complete(s, token_id);
         DeliverSignal(name, {});
         return;
       }
-      if (const auto* d = Definition(n, EventDefinitionKind::kCompensate)) {
+      if (const auto* d =
+              n.FindEventDefinition(EventDefinitionKind::kCompensate)) {
         StartCompensation(s, token_id, d->ref);
         return;
       }
-      if (const auto* d = Definition(n, EventDefinitionKind::kEscalation)) {
+      if (const auto* d =
+              n.FindEventDefinition(EventDefinitionKind::kEscalation)) {
         const model::RootElement* esc = s.definitions->FindEscalation(d->ref);
         ThrowEscalation(s, token_id, esc ? esc->code : std::string());
         if (s.FindToken(token_id)) Complete(s, token_id);
@@ -259,6 +257,23 @@ void Runtime::Complete(InstanceState& s, Id token_id) {
   Leave(s, token_id);
 }
 
+// Every outgoing flow without a condition or whose condition holds, the default
+// only when none is (activities, inclusive gateways); an empty choice ends the
+// path.
+std::vector<std::uint32_t> Runtime::ChooseFlows(InstanceState& s,
+                                                const FlowNode& n, Id scope) {
+  std::vector<std::uint32_t> chosen;
+  for (auto f : n.outgoing) {
+    const auto& flow = s.definitions->flow(f);
+    if (flow.is_default) continue;
+    if (flow.condition.empty() || IsTrue(Evaluate(s, scope, flow.condition)))
+      chosen.push_back(f);
+  }
+  if (chosen.empty() && n.default_flow != kNoIndex)
+    chosen.push_back(n.default_flow);
+  return chosen;
+}
+
 // Along the outgoing flows: unconditional ones and those whose condition holds;
 // the default only when no other is taken. No outgoing flow ends the path here.
 void Runtime::Leave(InstanceState& s, Id token_id) {
@@ -278,17 +293,7 @@ void Runtime::Leave(InstanceState& s, Id token_id) {
     return;
   }
   const FlowNode& n = s.node(token.node);
-  std::vector<std::uint32_t> chosen;
-  for (auto f : n.outgoing) {
-    const auto& flow = s.definitions->flow(f);
-    if (flow.is_default) continue;
-    if (flow.condition.empty() ||
-        IsTrue(Evaluate(s, token.scope, flow.condition))) {
-      chosen.push_back(f);
-    }
-  }
-  if (chosen.empty() && n.default_flow != kNoIndex)
-    chosen.push_back(n.default_flow);
+  std::vector<std::uint32_t> chosen = ChooseFlows(s, n, token.scope);
   Consume(s, token_id);
   for (auto f : chosen) TakeFlow(s, token.scope, f);
   if (chosen.empty()) CheckScope(s, token.scope);
@@ -500,16 +505,7 @@ void Runtime::ActivateGateway(InstanceState& s, Id token_id) {
       }
       done();
       Consume(s, token_id);
-      std::vector<std::uint32_t> chosen;
-      for (auto f : n.outgoing) {
-        const auto& flow = s.definitions->flow(f);
-        if (flow.is_default) continue;
-        if (flow.condition.empty() ||
-            IsTrue(Evaluate(s, token.scope, flow.condition)))
-          chosen.push_back(f);
-      }
-      if (chosen.empty() && n.default_flow != kNoIndex)
-        chosen.push_back(n.default_flow);
+      std::vector<std::uint32_t> chosen = ChooseFlows(s, n, token.scope);
       if (chosen.empty() && !n.outgoing.empty()) {
         Id again = CreateToken(s, token.node, token.scope, token.via_flow);
         ready_.pop_back();
@@ -560,15 +556,7 @@ void Runtime::TryInclusiveJoin(InstanceState& s, std::uint32_t node, Id scope) {
   Emit(s, e);
   for (auto id : joined) Consume(s, id);
   const FlowNode& n = defs.node(node);
-  std::vector<std::uint32_t> chosen;
-  for (auto f : n.outgoing) {
-    const auto& flow = defs.flow(f);
-    if (flow.is_default) continue;
-    if (flow.condition.empty() || IsTrue(Evaluate(s, scope, flow.condition)))
-      chosen.push_back(f);
-  }
-  if (chosen.empty() && n.default_flow != kNoIndex)
-    chosen.push_back(n.default_flow);
+  std::vector<std::uint32_t> chosen = ChooseFlows(s, n, scope);
   for (auto f : chosen) TakeFlow(s, scope, f);
   if (chosen.empty()) CheckScope(s, scope);
 }
@@ -914,7 +902,8 @@ void Runtime::ThrowError(InstanceState& s, Id token_id, const std::string& code,
     const Token tok = *at->FindToken(current);
     if (check_own) {
       for (auto b : at->node(tok.node).boundary_events) {
-        const auto* d = Definition(at->node(b), EventDefinitionKind::kError);
+        const auto* d =
+            at->node(b).FindEventDefinition(EventDefinitionKind::kError);
         if (!d) continue;
         const model::RootElement* err = at->definitions->FindError(d->ref);
         if (d->ref.empty() || !err || err->code.empty() || err->code == code) {
@@ -952,7 +941,7 @@ void Runtime::ThrowError(InstanceState& s, Id token_id, const std::string& code,
         for (const auto& b : parent->node(parent->FindToken(call_token)->node)
                                  .boundary_events) {
           const auto* d =
-              Definition(parent->node(b), EventDefinitionKind::kError);
+              parent->node(b).FindEventDefinition(EventDefinitionKind::kError);
           if (!d) continue;
           const model::RootElement* err =
               parent->definitions->FindError(d->ref);
@@ -1015,7 +1004,7 @@ void Runtime::ThrowEscalation(InstanceState& s, Id token_id,
     if (!h) return;
     for (auto b : holder->node(h->node).boundary_events) {
       const auto* d =
-          Definition(holder->node(b), EventDefinitionKind::kEscalation);
+          holder->node(b).FindEventDefinition(EventDefinitionKind::kEscalation);
       if (!d) continue;
       const model::RootElement* esc =
           holder->definitions->FindEscalation(d->ref);

@@ -45,13 +45,6 @@ expr::Value ToContext(const Variables& vars) {
   return expr::Value(std::move(c));
 }
 
-const model::EventDefinition* Definition(const FlowNode& n,
-                                         EventDefinitionKind kind) {
-  for (const auto& d : n.event_definitions)
-    if (d.kind == kind) return &d;
-  return nullptr;
-}
-
 bool Waits(const FlowNode& n) {
   return !model::IsSubProcess(
       n.kind);  // sub-processes list their content instead
@@ -75,7 +68,7 @@ void Runtime::Deploy(std::shared_ptr<const model::Definitions> definitions) {
     if (!runs[p.index]) continue;
     for (auto i : p.top_level) {
       const FlowNode& n = definitions->node(i);
-      const auto* d = Definition(n, EventDefinitionKind::kTimer);
+      const auto* d = n.FindEventDefinition(EventDefinitionKind::kTimer);
       if (n.kind != ElementKind::kStartEvent || !d || !d->timer ||
           !d->timer->literal)
         continue;
@@ -595,7 +588,7 @@ Result<void> Runtime::CorrelateMessage(const std::string& name,
     const auto& [defs, process] = entry;
     for (auto i : defs->process(process).top_level) {
       const FlowNode& n = defs->node(i);
-      const auto* d = Definition(n, EventDefinitionKind::kMessage);
+      const auto* d = n.FindEventDefinition(EventDefinitionKind::kMessage);
       if (n.kind == ElementKind::kStartEvent && d &&
           MessageName(*defs, d->ref) == name) {
         auto started = StartInstance(defs, process, std::move(variables), key,
@@ -644,7 +637,7 @@ int Runtime::DeliverSignal(const std::string& name,
     const auto& [defs, process] = entry;
     for (auto i : defs->process(process).top_level) {
       const FlowNode& n = defs->node(i);
-      const auto* d = Definition(n, EventDefinitionKind::kSignal);
+      const auto* d = n.FindEventDefinition(EventDefinitionKind::kSignal);
       if (n.kind == ElementKind::kStartEvent && d &&
           SignalName(*defs, d->ref) == name) {
         StartInstance(defs, process, variables, {}, i, kNoId, kNoId);

@@ -115,6 +115,8 @@ class Runtime {
   void Complete(InstanceState& s, Id token);
   void Leave(InstanceState& s, Id token);
   void TakeFlow(InstanceState& s, Id scope, std::uint32_t flow);
+  std::vector<std::uint32_t> ChooseFlows(InstanceState& s,
+                                         const model::FlowNode& n, Id scope);
   void Consume(InstanceState& s, Id token);
   void Wait(InstanceState& s, Id token);
   void CheckScope(InstanceState& s, Id scope);
