@@ -829,3 +829,96 @@ TEST(Runtime, ConditionalBoundaryFiresWhenItsConditionTurnsTrue) {
 }
 
 }  // namespace
+
+namespace {
+
+// Apply is the only mutator: replaying an instance's events from an empty state
+// gives the state the runtime holds.
+void ExpectReplayMatches(const Runtime& rt, Id id) {
+  const auto* live = rt.Instance(id);
+  ASSERT_NE(live, nullptr);
+  bpmn::runtime::InstanceState replay;
+  replay.id = id;
+  replay.definitions = live->definitions;
+  replay.process = live->process;
+  for (const auto& e : rt.log())
+    if (e.instance == id) bpmn::runtime::Apply(e, replay);
+  EXPECT_EQ(replay.status, live->status);
+  EXPECT_EQ(replay.business_key, live->business_key);
+  EXPECT_EQ(replay.parent_instance, live->parent_instance);
+  EXPECT_EQ(replay.completed, live->completed);
+  EXPECT_EQ(replay.tokens.size(), live->tokens.size());
+  for (const auto& [tid, t] : live->tokens) {
+    ASSERT_TRUE(replay.tokens.count(tid));
+    EXPECT_EQ(replay.tokens.at(tid).node, t.node);
+    EXPECT_EQ(replay.tokens.at(tid).state, t.state);
+  }
+  ASSERT_EQ(replay.scopes.size(), live->scopes.size());
+  for (std::size_t i = 0; i < live->scopes.size(); ++i) {
+    EXPECT_EQ(replay.scopes[i].id, live->scopes[i].id);
+    EXPECT_EQ(replay.scopes[i].variables.size(),
+              live->scopes[i].variables.size());
+    for (const auto& [k, v] : live->scopes[i].variables)
+      EXPECT_EQ(bpmn::expr::ToJson(replay.scopes[i].variables.at(k)),
+                bpmn::expr::ToJson(v));
+  }
+  EXPECT_EQ(replay.tasks.size(), live->tasks.size());
+  EXPECT_EQ(replay.timers.size(), live->timers.size());
+  EXPECT_EQ(replay.subscriptions.size(), live->subscriptions.size());
+  EXPECT_EQ(replay.incidents.size(), live->incidents.size());
+}
+
+TEST(Runtime, ReplayingTheEventLogGivesTheSameState) {
+  bpmn::ManualClock clock(At("2026-03-02T09:00:00Z"));
+  Runtime rt(clock);
+  rt.Deploy(Sample("deal_by_stages.bpmn"));
+  rt.Deploy(Sample("lead_processing.bpmn"));
+  Id lead = *rt.Start("lead_processing", {{"client", "A"}}, "LEAD-9");
+  auto complete = [&](Variables vars) {
+    auto tasks = rt.OpenTasks(lead);
+    ASSERT_FALSE(tasks.empty());
+    ASSERT_TRUE(rt.CompleteTask(tasks.front().task->id, "u", std::move(vars)));
+  };
+  complete({{"channel", "web"}, {"qualified", true}});
+  complete({});
+  ExpectReplayMatches(rt, lead);  // waiting at the event-based gateway
+  ASSERT_TRUE(rt.CorrelateMessage("client_reply", "LEAD-9", {}));
+  complete({{"convert", true}});
+  ExpectReplayMatches(rt, lead);  // waiting at the call activity
+  for (const auto* s : rt.Family(lead)) ExpectReplayMatches(rt, s->id);
+  complete({{"phone", "1"}});
+  clock.Advance(std::chrono::hours(20));
+  rt.FireDue();
+  for (const auto* s : rt.Family(lead)) ExpectReplayMatches(rt, s->id);
+}
+
+TEST(Runtime, ASignalThrownInsideARunReachesOtherInstancesWithoutNesting) {
+  auto read = bpmn::parser::ReadBpmnString(R"(<definitions
+      xmlns="http://www.omg.org/spec/BPMN/20100524/MODEL">
+    <signal id="sig" name="go"/>
+    <process id="p" isExecutable="true">
+      <startEvent id="s"/>
+      <exclusiveGateway id="who" default="toWait"/>
+      <intermediateThrowEvent id="shout"><signalEventDefinition signalRef="sig"/></intermediateThrowEvent>
+      <intermediateCatchEvent id="listen"><signalEventDefinition signalRef="sig"/></intermediateCatchEvent>
+      <endEvent id="e1"/><endEvent id="e2"/>
+      <sequenceFlow id="f1" sourceRef="s" targetRef="who"/>
+      <sequenceFlow id="toShout" sourceRef="who" targetRef="shout">
+        <conditionExpression>=role = "leader"</conditionExpression></sequenceFlow>
+      <sequenceFlow id="toWait" sourceRef="who" targetRef="listen"/>
+      <sequenceFlow id="f2" sourceRef="shout" targetRef="e1"/>
+      <sequenceFlow id="f3" sourceRef="listen" targetRef="e2"/>
+    </process></definitions>)");
+  ASSERT_TRUE(read.ok());
+  bpmn::ManualClock clock(At("2026-03-02T09:00:00Z"));
+  Runtime rt(clock);
+  rt.Deploy(read.definitions);
+  Id a = *rt.Start("p", {{"role", "member"}});
+  Id b = *rt.Start("p", {{"role", "member"}});
+  Id leader = *rt.Start("p", {{"role", "leader"}});
+  for (Id id : {a, b, leader})
+    EXPECT_EQ(rt.Instance(id)->status,
+              bpmn::runtime::InstanceStatus::kCompleted);
+}
+
+}  // namespace
