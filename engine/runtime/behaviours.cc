@@ -17,6 +17,22 @@ using model::EventDefinitionKind;
 using model::FlowNode;
 using model::kNoIndex;
 
+// Emits `closing` for every work item (task, job, timer, subscription) owned by
+// `token`; the ids are collected first, since each event removes an item.
+template <typename Item, typename EmitFn>
+void CloseOwnedBy(const std::vector<Item>& items, Id token, EventType closing,
+                  EmitFn&& emit) {
+  std::vector<Id> ids;
+  for (const auto& x : items)
+    if (x.token == token) ids.push_back(x.id);
+  for (Id id : ids) {
+    Event e;
+    e.type = closing;
+    e.item = id;
+    emit(e);
+  }
+}
+
 bool IsTrue(const Result<expr::Value>& v) {
   return v && v->type() == expr::Value::Type::kBoolean && v->boolean();
 }
@@ -567,23 +583,10 @@ void Runtime::CancelToken(InstanceState& s, Id token_id) {
   const Token token = *t;
   Disarm(s, token_id);
   // Open work of this token ends with it.
-  std::vector<Id> tasks, jobs;
-  for (const auto& x : s.tasks)
-    if (x.token == token_id) tasks.push_back(x.id);
-  for (const auto& x : s.jobs)
-    if (x.token == token_id) jobs.push_back(x.id);
-  for (auto id : tasks) {
-    Event e;
-    e.type = EventType::kTaskClosed;
-    e.item = id;
-    Emit(s, e);
-  }
-  for (auto id : jobs) {
-    Event e;
-    e.type = EventType::kJobClosed;
-    e.item = id;
-    Emit(s, e);
-  }
+  CloseOwnedBy(s.tasks, token_id, EventType::kTaskClosed,
+               [&](Event e) { Emit(s, e); });
+  CloseOwnedBy(s.jobs, token_id, EventType::kJobClosed,
+               [&](Event e) { Emit(s, e); });
   // A sub-process takes its content with it; a call activity its called
   // instance.
   for (const auto& sc : std::vector<Scope>(s.scopes)) {
@@ -721,23 +724,10 @@ void Runtime::ArmCatch(InstanceState& s, Id token_id,
 }
 
 void Runtime::Disarm(InstanceState& s, Id token_id) {
-  std::vector<Id> timers, subs;
-  for (const auto& t : s.timers)
-    if (t.token == token_id) timers.push_back(t.id);
-  for (const auto& x : s.subscriptions)
-    if (x.token == token_id) subs.push_back(x.id);
-  for (auto id : timers) {
-    Event e;
-    e.type = EventType::kTimerClosed;
-    e.item = id;
-    Emit(s, e);
-  }
-  for (auto id : subs) {
-    Event e;
-    e.type = EventType::kSubscriptionClosed;
-    e.item = id;
-    Emit(s, e);
-  }
+  CloseOwnedBy(s.timers, token_id, EventType::kTimerClosed,
+               [&](Event e) { Emit(s, e); });
+  CloseOwnedBy(s.subscriptions, token_id, EventType::kSubscriptionClosed,
+               [&](Event e) { Emit(s, e); });
 }
 
 std::optional<TimePoint> Runtime::TimerDue(InstanceState& s, Id scope,
