@@ -11,6 +11,11 @@ Token* InstanceState::FindToken(Id id) {
   return it == tokens.end() ? nullptr : &it->second;
 }
 
+const Token* InstanceState::FindToken(Id id) const {
+  auto it = tokens.find(id);
+  return it == tokens.end() ? nullptr : &it->second;
+}
+
 Scope* InstanceState::FindScope(Id id) {
   for (auto& s : scopes)
     if (s.id == id) return &s;

@@ -335,19 +335,19 @@ void Runtime::Consume(InstanceState& s, Id token_id) {
     resolved.item = id;
     Emit(s, resolved);
   }
+  SetTokenState(s, token_id, TokenState::kDone);
+}
+
+void Runtime::SetTokenState(InstanceState& s, Id token_id, TokenState state) {
   Event e;
   e.type = EventType::kTokenState;
   e.token = token_id;
-  e.state = TokenState::kDone;
+  e.state = state;
   Emit(s, e);
 }
 
 void Runtime::Wait(InstanceState& s, Id token_id) {
-  Event e;
-  e.type = EventType::kTokenState;
-  e.token = token_id;
-  e.state = TokenState::kWaiting;
-  Emit(s, e);
+  SetTokenState(s, token_id, TokenState::kWaiting);
   // Boundary events belong to the whole activity: its multi-instance body or
   // the host of its mapped scope, not the token working inside.
   if (!s.FindToken(token_id)->inner && MappingHost(s, token_id) == kNoId)
@@ -487,11 +487,7 @@ void Runtime::ActivateGateway(InstanceState& s, Id token_id) {
     }
     case ElementKind::kParallelGateway: {
       if (n.incoming.size() > 1) {
-        Event joined;
-        joined.type = EventType::kTokenState;
-        joined.token = token_id;
-        joined.state = TokenState::kJoined;
-        Emit(s, joined);
+        SetTokenState(s, token_id, TokenState::kJoined);
         // One token per incoming flow fires the join.
         auto join = s.joins.find({token.node, token.scope});
         if (join == s.joins.end() || join->second.filled < n.incoming.size())
@@ -511,11 +507,7 @@ void Runtime::ActivateGateway(InstanceState& s, Id token_id) {
     }
     case ElementKind::kInclusiveGateway: {
       if (n.incoming.size() > 1) {
-        Event joined;
-        joined.type = EventType::kTokenState;
-        joined.token = token_id;
-        joined.state = TokenState::kJoined;
-        Emit(s, joined);
+        SetTokenState(s, token_id, TokenState::kJoined);
         TryInclusiveJoin(s, token.node, token.scope);
         return;
       }

@@ -30,11 +30,7 @@ void Runtime::ArmEventSubProcesses(InstanceState& s, Id scope,
       continue;
     Id listener = CreateToken(s, n, scope, model::kNoIndex);
     ready_.pop_back();  // it listens; it is never activated by a flow
-    Event e;
-    e.type = EventType::kTokenState;
-    e.token = listener;
-    e.state = TokenState::kListening;
-    Emit(s, e);
+    SetTokenState(s, listener, TokenState::kListening);
     ArmCatch(s, listener, start);
   }
 }

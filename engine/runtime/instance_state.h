@@ -158,6 +158,7 @@ struct InstanceState {
   std::map<Id, Id> compensating;
 
   Token* FindToken(Id id);
+  const Token* FindToken(Id id) const;
   Scope* FindScope(Id id);
   const Scope* FindScope(Id id) const;
   const model::FlowNode& node(std::uint32_t index) const {

@@ -9,7 +9,7 @@
 namespace bpmn::runtime {
 
 Id Runtime::MappingHost(const InstanceState& s, Id token_id) const {
-  const Token* t = const_cast<InstanceState&>(s).FindToken(token_id);
+  const Token* t = s.FindToken(token_id);
   if (!t) return kNoId;
   const Scope* scope = s.FindScope(t->scope);
   return scope && scope->local && scope->node == t->node ? scope->host_token

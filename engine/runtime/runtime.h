@@ -118,6 +118,7 @@ class Runtime {
   std::vector<std::uint32_t> ChooseFlows(InstanceState& s,
                                          const model::FlowNode& n, Id scope);
   void Consume(InstanceState& s, Id token);
+  void SetTokenState(InstanceState& s, Id token, TokenState state);
   void Wait(InstanceState& s, Id token);
   void CheckScope(InstanceState& s, Id scope);
   void CancelToken(InstanceState& s, Id token);
