@@ -55,7 +55,8 @@ bool Waits(const FlowNode& n) {
 // -------------------------------------------------------------------------------
 // plumbing
 
-void Runtime::Deploy(std::shared_ptr<const model::Definitions> definitions) {
+void Runtime::Deploy(std::shared_ptr<const model::Definitions> definitions,
+                     bool arm_start_timers) {
   auto runs = model::ExecutableProcesses(*definitions);
   for (const auto& p : definitions->processes()) {
     if (!runs[p.index] && processes_.count(p.id)) continue;
@@ -65,7 +66,7 @@ void Runtime::Deploy(std::shared_ptr<const model::Definitions> definitions) {
     std::erase_if(start_timers_, [&](const StartTimer& t) {
       return t.definitions->process(t.process).id == p.id;
     });
-    if (!runs[p.index]) continue;
+    if (!runs[p.index] || !arm_start_timers) continue;
     for (auto i : p.top_level) {
       const FlowNode& n = definitions->node(i);
       const auto* d = n.FindEventDefinition(EventDefinitionKind::kTimer);
@@ -151,7 +152,12 @@ void Runtime::Emit(InstanceState& s, Event e) {
   e.at = clock_.Now();
   e.instance = s.id;
   Apply(e, s);
-  if (keep_log_) log_.push_back(std::move(e));
+  if (journal_on_) {
+    if (keep_log_) log_.push_back(e);
+    journal_.push_back(std::move(e));
+  } else if (keep_log_) {
+    log_.push_back(std::move(e));
+  }
 }
 
 Id Runtime::CreateToken(InstanceState& s, std::uint32_t node, Id scope,
@@ -713,6 +719,55 @@ Result<void> Runtime::ThrowJobError(Id job, const std::string& code,
     return Fail(ErrorCode::kNotFound, "no open job " + std::to_string(job));
   Drain();
   return {};
+}
+
+Result<void> Runtime::RetryJob(Id job, std::int64_t retries) {
+  if (retries < 1)
+    return Fail(ErrorCode::kInvalidArgument, "retries must be at least 1");
+  bool found = ForJob(instances_, job, [&](InstanceState& s, const Job& j) {
+    Event e;
+    e.type = EventType::kJobRetries;
+    e.item = j.id;
+    e.node = j.node;
+    e.number = retries;
+    Emit(s, e);
+    std::vector<Id> incidents;
+    for (const auto& i : s.incidents)
+      if (i.token == j.token) incidents.push_back(i.id);
+    for (Id id : incidents) {
+      Event resolved;
+      resolved.type = EventType::kIncidentResolved;
+      resolved.item = id;
+      Emit(s, resolved);
+    }
+  });
+  if (!found)
+    return Fail(ErrorCode::kNotFound, "no open job " + std::to_string(job));
+  return {};
+}
+
+Runtime::Globals Runtime::SaveGlobals() const {
+  return Globals{next_id_, next_seq_, start_timers_, buffered_};
+}
+
+void Runtime::RestoreGlobals(Globals globals) {
+  next_id_ = globals.next_id;
+  next_seq_ = globals.next_seq;
+  start_timers_ = std::move(globals.start_timers);
+  buffered_ = std::move(globals.buffered);
+}
+
+void Runtime::Restore(std::unique_ptr<InstanceState> instance) {
+  for (const auto& sub : instance->subscriptions)
+    if (sub.conditional) ++conditional_waits_;
+  if (!instance->joins.empty()) inclusive_waiting_.insert(instance->id);
+  Id id = instance->id;
+  instances_[id] = std::move(instance);
+}
+
+void Runtime::Forget(Id instance) {
+  instances_.erase(instance);
+  inclusive_waiting_.erase(instance);
 }
 
 std::optional<TimePoint> Runtime::NextDue() const {

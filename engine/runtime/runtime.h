@@ -13,6 +13,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "bpmn/clock.h"
@@ -38,7 +39,10 @@ class Runtime {
 
   // Makes the executable processes of `definitions` (and those they call)
   // startable by id; a later deployment of the same id wins.
-  void Deploy(std::shared_ptr<const model::Definitions> definitions);
+  // With `arm_start_timers` false, timer start events are not armed: an engine
+  // restoring saved state restores their timers with RestoreGlobals.
+  void Deploy(std::shared_ptr<const model::Definitions> definitions,
+              bool arm_start_timers = true);
   // The identity table. While it is empty, no role is checked.
   void SetUserRoles(const std::string& user, std::vector<std::string> roles);
   void RegisterJobHandler(const std::string& type, JobHandler handler);
@@ -67,6 +71,9 @@ class Runtime {
   Result<void> FailJob(Id job, const std::string& message);
   Result<void> ThrowJobError(Id job, const std::string& code,
                              Variables variables);
+  // Gives a job `retries` more attempts and resolves the incident its last
+  // failure raised.
+  Result<void> RetryJob(Id job, std::int64_t retries);
   // Fires every timer due at the clock's time, in (due, id) order.
   void FireDue();
   std::optional<TimePoint> NextDue() const;
@@ -100,6 +107,38 @@ class Runtime {
   std::vector<std::pair<const InstanceState*, const Job*>> OpenJobs(
       Id instance) const;
   const std::vector<Event>& log() const { return log_; }
+
+  // For a durable engine: the events emitted since the last call, collected
+  // while `set_journal(true)`.
+  void set_journal(bool on) { journal_on_ = on; }
+  std::vector<Event> TakeJournal() { return std::exchange(journal_, {}); }
+
+  // State beside the instances, saved and restored by a durable engine.
+  struct StartTimer {
+    Id id;
+    std::shared_ptr<const model::Definitions> definitions;
+    std::uint32_t process, node;
+    TimePoint due;
+    std::int64_t remaining, interval_ms;
+  };
+  // Messages buffered with a time to live (CorrelateMessage).
+  struct BufferedMessage {
+    std::string name, key;
+    Variables variables;
+    TimePoint expires;
+  };
+  struct Globals {
+    std::uint64_t next_id = 0;
+    std::uint64_t next_seq = 0;
+    std::vector<StartTimer> start_timers;
+    std::vector<BufferedMessage> buffered;
+  };
+  Globals SaveGlobals() const;
+  void RestoreGlobals(Globals globals);
+  // Adds an instance read back from a store (its definitions deployed).
+  void Restore(std::unique_ptr<InstanceState> instance);
+  // Drops an instance from memory.
+  void Forget(Id instance);
   // The instance's root variables.
   const Variables* RootVariables(Id instance) const;
   const model::Definitions* DefinitionsOf(Id instance) const;
@@ -186,21 +225,7 @@ class Runtime {
   // Conditional events: re-evaluated after every command while any waits.
   // True when it delivered something (new tokens may be ready).
   bool EvaluateConditions();
-  // Messages buffered with a time to live (CorrelateMessage).
-  struct BufferedMessage {
-    std::string name, key;
-    Variables variables;
-    TimePoint expires;
-  };
   bool DeliverBuffered(InstanceState& s, const Subscription& sub);
-  // Timer start events of deployed processes.
-  struct StartTimer {
-    Id id;
-    std::shared_ptr<const model::Definitions> definitions;
-    std::uint32_t process, node;
-    TimePoint due;
-    std::int64_t remaining, interval_ms;
-  };
 
   const Clock& clock_;
   std::vector<BufferedMessage> buffered_;
@@ -220,6 +245,8 @@ class Runtime {
   std::map<Id, std::unique_ptr<InstanceState>> instances_;
   std::deque<std::pair<Id, Id>> ready_;  // (instance, token)
   std::vector<Event> log_;
+  std::vector<Event> journal_;
+  bool journal_on_ = false;
   std::uint64_t next_id_ = 0;
   std::uint64_t next_seq_ = 0;
   bool keep_log_ = true;

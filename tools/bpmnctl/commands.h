@@ -18,5 +18,12 @@ void AddValidateCommand(CLI::App& app, int& exit_code);
 void AddExplainCommand(CLI::App& app, int& exit_code);
 void AddEvalCommand(CLI::App& app, int& exit_code);
 void AddTestCommand(CLI::App& app, int& exit_code);
+// Verbs on a database file (--db): instance_commands.cc, work_commands.cc,
+// event_commands.cc, users_command.cc, run_command.cc.
+void AddInstanceCommands(CLI::App& app, int& exit_code);
+void AddWorkCommands(CLI::App& app, int& exit_code);
+void AddEventCommands(CLI::App& app, int& exit_code);
+void AddUsersCommand(CLI::App& app, int& exit_code);
+void AddRunCommand(CLI::App& app, int& exit_code);
 
 }  // namespace bpmnctl

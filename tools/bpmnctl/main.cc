@@ -5,6 +5,7 @@
 #include <iostream>
 
 #include "bpmnctl/commands.h"
+#include "bpmnctl/logging.h"
 
 int main(int argc, char** argv) {
   CLI::App app{"bpmnctl: validate, explain and run BPMN 2.0 diagrams",
@@ -16,6 +17,12 @@ int main(int argc, char** argv) {
   bpmnctl::AddExplainCommand(app, exit_code);
   bpmnctl::AddEvalCommand(app, exit_code);
   bpmnctl::AddTestCommand(app, exit_code);
+  bpmnctl::AddInstanceCommands(app, exit_code);
+  bpmnctl::AddWorkCommands(app, exit_code);
+  bpmnctl::AddEventCommands(app, exit_code);
+  bpmnctl::AddUsersCommand(app, exit_code);
+  bpmnctl::AddRunCommand(app, exit_code);
+  if (!bpmnctl::SetUpLogging("", "warn")) return bpmnctl::kExitUsage;
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -1,4 +1,5 @@
-// `bpmnctl test PATH... [--junit FILE] [--coverage] [--trace]`: runs every
+// `bpmnctl test PATH... [--junit FILE] [--coverage] [--trace] [--store S]`:
+// runs every
 // *.scenario.yaml named or found under the folders named, prints PASS/FAIL per
 // scenario with each mismatch, and ends with `N passed, M failed`. Exit 0 when
 // nothing failed, 1 when something did, 2 for unusable arguments or unreadable
@@ -94,6 +95,7 @@ void AddTestCommand(CLI::App& app, int& exit_code) {
     std::string junit;
     bool coverage = false;
     bool trace = false;
+    std::string store = "memory";
   };
   auto opts = std::make_shared<Options>();
   CLI::App* cmd =
@@ -104,6 +106,10 @@ void AddTestCommand(CLI::App& app, int& exit_code) {
   cmd->add_flag("--coverage", opts->coverage,
                 "Print which flow nodes and flows were passed");
   cmd->add_flag("--trace", opts->trace, "Print every event as it happens");
+  cmd->add_option("--store", opts->store,
+                  "memory (default), sqlite (a temporary file), or reopen "
+                  "(sqlite, closed and opened again after every step)")
+      ->check(CLI::IsMember({"memory", "sqlite", "reopen"}));
   cmd->callback([opts, &exit_code] {
     std::vector<std::string> files;
     for (const auto& p : opts->paths) {
@@ -129,6 +135,9 @@ void AddTestCommand(CLI::App& app, int& exit_code) {
     bool unusable = false;
     ScenarioOptions options;
     options.trace = opts->trace;
+    options.store = opts->store == "sqlite"   ? StoreMode::kSqlite
+                    : opts->store == "reopen" ? StoreMode::kSqliteReopen
+                                              : StoreMode::kMemory;
     for (const auto& f : files) {
       ScenarioResult r = RunScenario(f, options);
       unusable = unusable || r.unusable;

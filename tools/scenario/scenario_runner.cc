@@ -4,17 +4,23 @@
 // instead of stopping at the first.
 #include "scenario/scenario_runner.h"
 
+#include <unistd.h>
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
 #include <chrono>
 #include <filesystem>
+#include <fstream>
 #include <map>
 #include <set>
+#include <sstream>
 
 #include "expr/value.h"
+#include "facade/engine.h"
 #include "model/iso8601.h"
 #include "parser/bpmn_reader.h"
+#include "persistence/memory_store.h"
+#include "persistence/sqlite_store.h"
 #include "runtime/runtime.h"
 
 namespace bpmnctl {
@@ -22,7 +28,6 @@ namespace {
 
 namespace fs = std::filesystem;
 using bpmn::runtime::Id;
-using bpmn::runtime::Runtime;
 using bpmn::runtime::Variables;
 
 const std::set<std::string> kTopKeys = {
@@ -97,11 +102,17 @@ class Run {
  public:
   Run(const std::string& path, const ScenarioOptions& options,
       ScenarioResult& result)
-      : path_(path),
-        options_(options),
-        r_(result),
-        clock_(DefaultStart()),
-        rt_(clock_) {}
+      : path_(path), options_(options), r_(result), clock_(DefaultStart()) {}
+
+  ~Run() {
+    engine_.reset();
+    store_.reset();
+    if (!temp_database_.empty()) {
+      std::error_code ignored;
+      for (const char* suffix : {"", "-wal", "-shm"})
+        fs::remove(temp_database_ + suffix, ignored);
+    }
+  }
 
   void Execute() {
     YAML::Node doc;
@@ -129,6 +140,7 @@ class Run {
               "the deadline issue)");
     }
     if (!r_.failures.empty()) return;
+    if (!OpenEngine()) return;
     if (!LoadDiagrams(doc)) return;
     if (doc["clock"]) {
       auto t = bpmn::model::ParseIsoDateTime(doc["clock"].as<std::string>());
@@ -143,12 +155,16 @@ class Run {
         std::vector<std::string> roles;
         for (const auto& role : kv.second)
           roles.push_back(role.as<std::string>());
-        rt_.SetUserRoles(kv.first.as<std::string>(), roles);
+        if (auto set = engine_->SetUserRoles(kv.first.as<std::string>(), roles);
+            !set) {
+          Failure(0, Line(kv.first), set.error().message);
+          return;
+        }
       }
     }
     const YAML::Node start = doc["start"];
     if (start && !CheckKeys(start, {"business_key", "variables"}, 0)) return;
-    auto id = rt_.Start(
+    auto id = engine_->Start(
         process_, start ? ToVariables(start["variables"]) : Variables{},
         start && start["business_key"] ? start["business_key"].as<std::string>()
                                        : std::string());
@@ -162,11 +178,12 @@ class Run {
     for (const auto& step : doc["steps"]) {
       ++number;
       RunStep(number, step);
+      if (options_.store == StoreMode::kSqliteReopen && !Reopen(number)) return;
     }
     if (doc["end"]) Expect(number + 1, doc["end"], true);
     if (options_.trace) {
-      for (const auto& e : rt_.log()) {
-        const auto* defs = rt_.DefinitionsOf(e.instance);
+      for (const auto& e : engine_->log()) {
+        const auto* defs = rt().DefinitionsOf(e.instance);
         if (defs) r_.trace.push_back(bpmn::runtime::FormatEvent(e, *defs));
       }
     }
@@ -175,6 +192,60 @@ class Run {
   }
 
  private:
+  const bpmn::runtime::Runtime& rt() const { return engine_->runtime(); }
+
+  // The store the options ask for, and an engine on it.
+  bool OpenEngine() {
+    if (options_.store == StoreMode::kMemory) {
+      store_ = std::make_unique<bpmn::persistence::MemoryStore>();
+    } else {
+      database_ = options_.database;
+      if (database_.empty()) {
+        database_ = (fs::temp_directory_path() /
+                     ("bpmn-scenario-" + std::to_string(::getpid()) + "-" +
+                      std::to_string(++temp_counter_) + ".db"))
+                        .string();
+        temp_database_ = database_;
+      }
+      auto opened = bpmn::persistence::SqliteStore::Open(database_, {});
+      if (!opened) {
+        Unusable("cannot open " + database_ + ": " + opened.error().message);
+        return false;
+      }
+      store_ = std::move(*opened);
+    }
+    return StartEngine();
+  }
+
+  bool StartEngine() {
+    bpmn::engine::EngineOptions options;
+    options.keep_finished = true;
+    options.keep_log = true;
+    auto engine = bpmn::engine::Engine::Open(*store_, clock_, options);
+    if (!engine) {
+      Unusable("cannot open the engine: " + engine.error().message);
+      return false;
+    }
+    engine_ = std::move(*engine);
+    return true;
+  }
+
+  // Closes the engine and the database file and opens them again, as a
+  // restart would.
+  bool Reopen(int step) {
+    engine_.reset();
+    store_.reset();
+    auto opened = bpmn::persistence::SqliteStore::Open(database_, {});
+    if (!opened) {
+      Failure(step, 0,
+              "reopening " + database_ + ": " + opened.error().message);
+      return false;
+    }
+    store_ = std::move(*opened);
+    if (!StartEngine()) return false;
+    return true;
+  }
+
   static bpmn::TimePoint DefaultStart() {
     return *bpmn::model::ParseIsoDateTime("2026-01-05T09:00:00Z");
   }
@@ -220,22 +291,30 @@ class Run {
     }
     for (const auto& f : files) {
       fs::path p = fs::path(path_).parent_path() / f;
-      auto read = bpmn::parser::ReadBpmnFile(p.string());
-      if (!read.ok()) {
-        for (const auto& d : read.diagnostics)
-          if (d.severity == bpmn::Severity::kError)
-            r_.failures.push_back(bpmn::FormatDiagnostic(p.string(), d));
-        if (r_.failures.empty())
-          r_.failures.push_back(p.string() + ": cannot be read");
+      std::ifstream in(p, std::ios::binary);
+      if (!in) {
+        r_.failures.push_back(p.string() + ": cannot be read");
         return false;
       }
-      rt_.Deploy(read.definitions);
-      diagrams_.emplace_back(p.lexically_normal().string(), read.definitions);
+      std::ostringstream xml;
+      xml << in.rdbuf();
+      auto deployed = engine_->Deploy(p.string(), xml.str());
+      if (!deployed) {
+        r_.failures.push_back(deployed.error().message);
+        return false;
+      }
+      if (deployed->empty()) {
+        r_.failures.push_back(p.string() + ": no process");
+        return false;
+      }
+      diagrams_.emplace_back(p.lexically_normal().string(),
+                             deployed->front().definitions_id);
     }
     if (doc["process"]) {
       process_ = doc["process"].as<std::string>();
     } else if (const auto* p =
-                   diagrams_.front().second->SingleExecutableProcess()) {
+                   engine_->DefinitionsById(diagrams_.front().second)
+                       ->SingleExecutableProcess()) {
       process_ = p->id;
     } else {
       Failure(0, 1,
@@ -249,7 +328,7 @@ class Run {
   // The oldest open task of the element, by id or name, in the instance or one
   // it called.
   const bpmn::runtime::UserTask* FindTask(const std::string& element) {
-    for (const auto& ref : rt_.OpenTasks(instance_)) {
+    for (const auto& ref : rt().OpenTasks(instance_)) {
       const auto& n = ref.instance->node(ref.task->node);
       if (n.id == element || n.name == element) return ref.task;
     }
@@ -298,9 +377,9 @@ class Run {
         outcome = bpmn::Fail(bpmn::ErrorCode::kNotFound,
                              "no open task '" + value.as<std::string>() + "'");
       } else if (action == "complete") {
-        outcome = rt_.CompleteTask(task->id, by, std::move(vars));
+        outcome = engine_->CompleteTask(task->id, by, std::move(vars));
       } else {
-        outcome = rt_.ClaimTask(task->id, by);
+        outcome = engine_->ClaimTask(task->id, by);
       }
     } else if (action == "message") {
       std::chrono::milliseconds ttl{0};
@@ -312,12 +391,13 @@ class Run {
         }
         ttl = std::chrono::milliseconds(d->FixedMilliseconds());
       }
-      outcome = rt_.CorrelateMessage(
+      outcome = engine_->CorrelateMessage(
           value.as<std::string>(),
           step["correlation"] ? step["correlation"].as<std::string>() : "",
           std::move(vars), ttl);
     } else if (action == "signal") {
-      auto n = rt_.BroadcastSignal(value.as<std::string>(), std::move(vars));
+      auto n =
+          engine_->BroadcastSignal(value.as<std::string>(), std::move(vars));
       if (!n) outcome = tl::unexpected(n.error());
     } else if (action == "job") {
       outcome = RunJob(value.as<std::string>(), step, std::move(vars));
@@ -340,15 +420,18 @@ class Run {
       }
       // Time moves to each due timer in turn, so a timer set by a fired one
       // fires too.
-      while (auto next = rt_.NextDue()) {
+      while (auto next = engine_->NextDue()) {
         if (*next > target) break;
         if (*next > clock_.Now()) clock_.Set(*next);
-        rt_.FireDue();
+        if (auto fired = engine_->FireDue(); !fired) {
+          outcome = fired;
+          break;
+        }
       }
       if (target > clock_.Now()) clock_.Set(target);
     } else if (action == "start") {
       if (!CheckKeys(value, {"business_key", "variables"}, number)) return;
-      auto id = rt_.Start(
+      auto id = engine_->Start(
           process_, ToVariables(value["variables"]),
           value["business_key"] ? value["business_key"].as<std::string>() : "");
       if (!id) outcome = tl::unexpected(id.error());
@@ -375,7 +458,7 @@ class Run {
   bpmn::Result<void> RunJob(const std::string& which, const YAML::Node& step,
                             Variables vars) {
     const bpmn::runtime::Job* job = nullptr;
-    for (const auto& [s, j] : rt_.OpenJobs(instance_)) {
+    for (const auto& [s, j] : rt().OpenJobs(instance_)) {
       const auto& n = s->node(j->node);
       if (n.id == which || n.name == which || j->type == which) {
         job = j;
@@ -387,10 +470,12 @@ class Run {
                         "no open job '" + which + "'");
     std::string result =
         step["result"] ? step["result"].as<std::string>() : "complete";
-    if (result == "complete") return rt_.CompleteJob(job->id, std::move(vars));
-    if (result == "fail") return rt_.FailJob(job->id, "failed by the scenario");
+    if (result == "complete")
+      return engine_->CompleteJob(job->id, std::move(vars));
+    if (result == "fail")
+      return engine_->FailJob(job->id, "failed by the scenario");
     if (result == "error") {
-      return rt_.ThrowJobError(
+      return engine_->ThrowJobError(
           job->id,
           step["error_code"] ? step["error_code"].as<std::string>() : "",
           std::move(vars));
@@ -402,19 +487,19 @@ class Run {
 
   std::vector<std::string> Passed() const {
     std::set<Id> family;
-    for (const auto* s : rt_.Family(instance_)) family.insert(s->id);
+    for (const auto* s : rt().Family(instance_)) family.insert(s->id);
     std::vector<std::string> out;
-    for (const auto& e : rt_.log()) {
+    for (const auto& e : engine_->log()) {
       if (e.type == bpmn::runtime::EventType::kElementCompleted &&
           family.count(e.instance))
-        out.push_back(rt_.DefinitionsOf(e.instance)->node(e.node).id);
+        out.push_back(rt().DefinitionsOf(e.instance)->node(e.node).id);
     }
     return out;
   }
 
   void Expect(int number, const YAML::Node& n, bool at_end) {
     if (!CheckKeys(n, kExpectKeys, number)) return;
-    const auto* s = rt_.Instance(instance_);
+    const auto* s = rt().Instance(instance_);
     auto fail = [&](const YAML::Node& at, std::string m) {
       Failure(at_end ? 0 : number, Line(at), (at_end ? "end: " : "") + m);
     };
@@ -430,14 +515,14 @@ class Run {
       std::vector<std::string> want;
       for (const auto& w : n["waiting"]) want.push_back(w.as<std::string>());
       std::sort(want.begin(), want.end());
-      auto got = rt_.Waiting(instance_);
+      auto got = rt().Waiting(instance_);
       if (want != got)
         fail(n["waiting"],
              "waiting: expected " + Join(want) + ", got " + Join(got));
     }
     if (n["tasks"]) {
       std::map<std::string, long> got;
-      for (const auto& ref : rt_.OpenTasks(instance_))
+      for (const auto& ref : rt().OpenTasks(instance_))
         for (const auto& role : ref.task->roles) ++got[role];
       std::map<std::string, long> want;
       for (const auto& kv : n["tasks"])
@@ -479,7 +564,7 @@ class Run {
       }
     }
     if (n["variables"]) {
-      const auto* vars = rt_.RootVariables(instance_);
+      const auto* vars = rt().RootVariables(instance_);
       for (const auto& kv : n["variables"]) {
         std::string name = kv.first.as<std::string>();
         auto want = ToValue(kv.second);
@@ -501,7 +586,7 @@ class Run {
     if (n["incidents"]) {
       std::vector<std::string> want, got;
       for (const auto& i : n["incidents"]) want.push_back(i.as<std::string>());
-      for (const auto* f : rt_.Family(instance_))
+      for (const auto* f : rt().Family(instance_))
         for (const auto& i : f->incidents) got.push_back(f->node(i.node).id);
       std::sort(want.begin(), want.end());
       std::sort(got.begin(), got.end());
@@ -513,16 +598,16 @@ class Run {
 
   void Coverage() {
     std::map<const bpmn::model::Definitions*, std::set<std::string>> seen;
-    for (const auto& e : rt_.log()) {
-      const auto* defs = rt_.DefinitionsOf(e.instance);
+    for (const auto& e : engine_->log()) {
+      const auto* defs = rt().DefinitionsOf(e.instance);
       if (!defs) continue;
       if (e.type == bpmn::runtime::EventType::kElementCompleted)
         seen[defs].insert(defs->node(e.node).id);
       if (e.type == bpmn::runtime::EventType::kFlowTaken)
         seen[defs].insert(defs->flow(e.flow).id);
     }
-    for (const auto& [file, defs] : diagrams_) {
-      const auto& ids = seen[defs.get()];
+    for (const auto& [file, definitions_id] : diagrams_) {
+      const auto& ids = seen[engine_->DefinitionsById(definitions_id).get()];
       r_.covered.emplace_back(file,
                               std::vector<std::string>(ids.begin(), ids.end()));
     }
@@ -532,10 +617,13 @@ class Run {
   const ScenarioOptions& options_;
   ScenarioResult& r_;
   bpmn::ManualClock clock_;
-  Runtime rt_;
-  std::vector<
-      std::pair<std::string, std::shared_ptr<const bpmn::model::Definitions>>>
-      diagrams_;
+  std::unique_ptr<bpmn::store::Store> store_;
+  std::unique_ptr<bpmn::engine::Engine> engine_;
+  std::string database_;
+  std::string temp_database_;  // made by this run, removed after it
+  static inline int temp_counter_ = 0;
+  std::vector<std::pair<std::string, std::int64_t>>
+      diagrams_;  // file, definitions id
   std::string process_;
   Id instance_ = bpmn::runtime::kNoId;
 };

@@ -21,8 +21,16 @@ struct ScenarioResult {
   double seconds = 0;
 };
 
+// Where the engine keeps its state while a scenario runs: in memory, in a
+// SQLite file, or in a SQLite file closed and opened again after every step
+// (a restart at every wait state). All three give the same event log.
+enum class StoreMode { kMemory, kSqlite, kSqliteReopen };
+
 struct ScenarioOptions {
   bool trace = false;
+  StoreMode store = StoreMode::kMemory;
+  // The SQLite file; empty for a temporary one removed after the run.
+  std::string database;
 };
 
 ScenarioResult RunScenario(const std::string& path,

@@ -1,0 +1,505 @@
+// Engine: commands through the runtime, their writes through the store.
+#include "facade/engine.h"
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <utility>
+
+#include "facade/codec.h"
+#include "model/timer_spec.h"
+#include "parser/bpmn_reader.h"
+
+namespace bpmn::engine {
+namespace {
+
+store::Millis Ms(TimePoint t) { return t.time_since_epoch().count(); }
+
+// FNV-1a, 64 bits, as 16 hex digits: identifies identical XML.
+std::string HashOf(const std::string& text) {
+  std::uint64_t h = 14695981039346656037ull;
+  for (unsigned char c : text) {
+    h ^= c;
+    h *= 1099511628211ull;
+  }
+  static const char* kHex = "0123456789abcdef";
+  std::string out(16, '0');
+  for (int i = 15; i >= 0; --i, h >>= 4) out[i] = kHex[h & 15];
+  return out;
+}
+
+std::string StateName(runtime::InstanceStatus status) {
+  switch (status) {
+    case runtime::InstanceStatus::kActive:
+      return "active";
+    case runtime::InstanceStatus::kCompleted:
+      return "completed";
+    case runtime::InstanceStatus::kTerminated:
+      return "terminated";
+    case runtime::InstanceStatus::kIncident:
+      return "incident";
+  }
+  return "active";
+}
+
+bool Finished(runtime::InstanceStatus status) {
+  return status == runtime::InstanceStatus::kCompleted ||
+         status == runtime::InstanceStatus::kTerminated;
+}
+
+Result<std::shared_ptr<const model::Definitions>> Parse(
+    const std::string& name, const std::string& xml) {
+  auto read = parser::ReadBpmnString(xml);
+  for (const auto& d : read.diagnostics) {
+    if (d.severity == Severity::kError)
+      return Fail(ErrorCode::kValidation, FormatDiagnostic(name, d),
+                  d.element_id, d.line, d.column);
+  }
+  if (!read.definitions)
+    return Fail(ErrorCode::kParse, name + ": not a BPMN 2.0 document");
+  return read.definitions;
+}
+
+// Logs committed events on the host's "engine" logger, when it has one: the
+// life of instances, tasks, timers, jobs and incidents at info (ids only,
+// never variable values), every event at trace.
+void LogCommitted(const runtime::Runtime& rt,
+                  const std::vector<runtime::Event>& events) {
+  const auto log = spdlog::get("engine");
+  if (!log || !log->should_log(spdlog::level::info)) return;
+  using runtime::EventType;
+  for (const auto& e : events) {
+    const model::Definitions* defs = rt.DefinitionsOf(e.instance);
+    std::string element =
+        defs && e.node != model::kNoIndex ? defs->node(e.node).id : "";
+    switch (e.type) {
+      case EventType::kInstanceStarted:
+      case EventType::kInstanceCompleted:
+      case EventType::kInstanceTerminated:
+      case EventType::kTaskCreated:
+      case EventType::kTaskClaimed:
+      case EventType::kTaskClosed:
+      case EventType::kTimerClosed:
+      case EventType::kJobCreated:
+      case EventType::kJobClosed:
+      case EventType::kIncidentRaised:
+      case EventType::kIncidentResolved:
+        log->info("{} instance={} item={} element={}",
+                  runtime::EventTypeName(e.type), e.instance, e.item, element);
+        break;
+      default:
+        if (log->should_log(spdlog::level::trace) && defs)
+          log->trace("{}", runtime::FormatEvent(e, *defs));
+    }
+  }
+}
+
+}  // namespace
+
+Engine::Engine(store::Store& store, const Clock& clock, EngineOptions options)
+    : store_(store), clock_(clock), options_(options) {}
+
+Engine::~Engine() = default;
+
+Result<std::unique_ptr<Engine>> Engine::Open(store::Store& store,
+                                             const Clock& clock,
+                                             EngineOptions options) {
+  std::unique_ptr<Engine> engine(new Engine(store, clock, options));
+  if (auto loaded = engine->LoadAll(); !loaded)
+    return tl::unexpected(loaded.error());
+  return engine;
+}
+
+Result<void> Engine::LoadAll() {
+  auto rt = std::make_unique<runtime::Runtime>(clock_);
+  rt->set_journal(true);
+  rt->set_keep_log(false);
+  for (const auto& [type, handler] : handlers_)
+    rt->RegisterJobHandler(type, handler);
+  auto external = store_.ExternalChanges();
+  if (!external) return tl::unexpected(external.error());
+  auto state = store_.Load(options_.keep_finished);
+  if (!state) return tl::unexpected(state.error());
+
+  definitions_.clear();
+  for (auto& record : state->definitions) {
+    if (!parsed_.count(record.id)) {
+      auto defs = Parse(record.name, record.xml);
+      if (!defs)
+        return Fail(ErrorCode::kIo,
+                    "stored definitions " + std::to_string(record.id) +
+                        " cannot be read again: " + defs.error().message);
+      parsed_[record.id] = *defs;
+    }
+    rt->Deploy(parsed_[record.id], /*arm_start_timers=*/false);
+    record.xml.clear();
+    definitions_.push_back(std::move(record));
+  }
+  processes_ = std::move(state->processes);
+  for (const auto& user : state->users) rt->SetUserRoles(user.user, user.roles);
+  engine_revision_ = 0;
+  if (state->engine) {
+    auto globals = DecodeGlobals(state->engine->data, [this](std::int64_t id) {
+      return DefinitionsById(id);
+    });
+    if (!globals) return tl::unexpected(globals.error());
+    rt->RestoreGlobals(std::move(*globals));
+    engine_revision_ = state->engine->revision;
+  }
+  revisions_.clear();
+  for (const auto& record : state->instances) {
+    std::shared_ptr<const model::Definitions> defs;
+    for (const auto& p : processes_)
+      if (p.key == record.key && p.version == record.version)
+        defs = DefinitionsById(p.definitions_id);
+    auto s = DecodeInstance(record.snapshot, defs);
+    if (!s)
+      return Fail(ErrorCode::kIo, "instance " + std::to_string(record.id) +
+                                      ": " + s.error().message);
+    rt->Restore(std::move(*s));
+    revisions_[record.id] = {record.revision, record.started_at};
+  }
+  log_.clear();
+  if (options_.keep_log) {
+    auto history = store_.History(0);
+    if (!history) return tl::unexpected(history.error());
+    for (const auto& record : *history) {
+      auto e = DecodeEvent(record.data);
+      if (!e) return tl::unexpected(e.error());
+      log_.push_back(std::move(*e));
+    }
+  }
+  written_start_timers_.clear();
+  for (const auto& t : rt->SaveGlobals().start_timers)
+    written_start_timers_.push_back(
+        {t.id, 0, t.definitions->node(t.node).id, Ms(t.due)});
+  runtime_ = std::move(rt);
+  external_ = *external;
+  pending_ = {};
+  pending_events_.clear();
+  return {};
+}
+
+Result<void> Engine::Reload() { return LoadAll(); }
+
+Result<std::unique_ptr<runtime::InstanceState>> Engine::ReadInstance(
+    Id instance) const {
+  auto record = store_.LoadInstance(instance);
+  if (!record) return tl::unexpected(record.error());
+  if (!*record)
+    return Fail(ErrorCode::kNotFound,
+                "no instance " + std::to_string(instance));
+  std::shared_ptr<const model::Definitions> defs;
+  for (const auto& p : processes_)
+    if (p.key == (*record)->key && p.version == (*record)->version)
+      defs = DefinitionsById(p.definitions_id);
+  return DecodeInstance((*record)->snapshot, defs);
+}
+
+Result<void> Engine::ReloadInstance(Id instance) {
+  auto record = store_.LoadInstance(instance);
+  if (!record) return tl::unexpected(record.error());
+  if (!*record)
+    return Fail(ErrorCode::kNotFound,
+                "no instance " + std::to_string(instance));
+  auto s = ReadInstance(instance);
+  if (!s) return tl::unexpected(s.error());
+  runtime_->Forget(instance);
+  runtime_->Restore(std::move(*s));
+  revisions_[instance] = {(*record)->revision, (*record)->started_at};
+  return {};
+}
+
+std::shared_ptr<const model::Definitions> Engine::DefinitionsById(
+    std::int64_t id) const {
+  auto it = parsed_.find(id);
+  return it == parsed_.end() ? nullptr : it->second;
+}
+
+std::int64_t Engine::DefinitionsIdOf(const model::Definitions* d) const {
+  for (const auto& [id, defs] : parsed_)
+    if (defs.get() == d) return id;
+  return 0;
+}
+
+store::ProcessRecord Engine::ProcessOf(const runtime::InstanceState& s) const {
+  const std::string& key = s.definitions->process(s.process).id;
+  std::int64_t defs = DefinitionsIdOf(s.definitions.get());
+  for (const auto& p : processes_)
+    if (p.key == key && p.definitions_id == defs) return p;
+  return {key, 0, defs};
+}
+
+Result<void> Engine::Refresh() {
+  auto external = store_.ExternalChanges();
+  if (!external) return tl::unexpected(external.error());
+  if (*external == external_) return {};
+  return LoadAll();
+}
+
+template <typename T, typename F>
+Result<T> Engine::Command(F&& run) {
+  for (int attempt = 0;; ++attempt) {
+    if (!grouping_) {
+      if (auto fresh = Refresh(); !fresh) return tl::unexpected(fresh.error());
+    }
+    Result<T> out = run();
+    for (auto& e : runtime_->TakeJournal())
+      pending_events_.push_back(std::move(e));
+    if (grouping_) return out;
+    auto committed = Flush();
+    if (committed) return out;
+    // Another writer committed elsewhere in the meantime: run again on
+    // the fresh state. A conflict on this command's own instance is reported.
+    const Error& error = committed.error();
+    if (error.code == ErrorCode::kConflict &&
+        error.message.rfind("engine", 0) == 0 && attempt < 3)
+      continue;
+    return tl::unexpected(error);
+  }
+}
+
+store::InstanceWrite Engine::WriteOf(const runtime::InstanceState& s) const {
+  store::InstanceWrite w;
+  auto stored = revisions_.find(s.id);
+  auto process = ProcessOf(s);
+  store::InstanceRecord& r = w.instance;
+  r.id = s.id;
+  r.key = process.key;
+  r.version = process.version;
+  r.business_key = s.business_key;
+  r.state = StateName(s.status);
+  r.parent = s.parent_instance;
+  r.updated_at = Ms(clock_.Now());
+  r.started_at =
+      stored == revisions_.end() ? r.updated_at : stored->second.started_at;
+  w.expected_revision =
+      stored == revisions_.end() ? 0 : stored->second.revision;
+  r.revision = w.expected_revision + 1;
+  r.snapshot = EncodeInstance(s);
+  for (const auto& t : s.tasks) {
+    if (!t.open) continue;
+    const model::FlowNode& n = s.node(t.node);
+    w.tasks.push_back(store::TaskRecord{
+        t.id, s.id, n.id, n.name, t.roles, t.candidate_users, t.assignee,
+        Ms(t.created),
+        t.due ? std::optional<store::Millis>(Ms(*t.due)) : std::nullopt});
+  }
+  for (const auto& t : s.timers)
+    if (t.open) w.timers.push_back({t.id, s.id, s.node(t.node).id, Ms(t.due)});
+  for (const auto& j : s.jobs)
+    if (j.open)
+      w.jobs.push_back(
+          {j.id, s.id, s.node(j.node).id, j.type, j.retries, "", 0});
+  for (const auto& x : s.subscriptions)
+    if (x.open)
+      w.subscriptions.push_back(
+          {x.id, s.id, s.node(x.node).id, x.name, x.correlation_key, x.signal});
+  for (const auto& i : s.incidents)
+    if (i.open)
+      w.incidents.push_back(
+          {i.id, s.id,
+           i.node == model::kNoIndex ? std::string() : s.node(i.node).id,
+           i.message});
+  return w;
+}
+
+Result<void> Engine::Flush() {
+  if (pending_.empty() && pending_events_.empty()) return {};
+  store::Batch batch = std::exchange(pending_, {});
+  std::set<Id> dirty;
+  for (const auto& e : pending_events_)
+    if (e.instance != runtime::kNoId) dirty.insert(e.instance);
+  for (Id id : dirty)
+    if (const auto* s = runtime_->Instance(id))
+      batch.instances.push_back(WriteOf(*s));
+  for (const auto& e : pending_events_) {
+    store::EventRecord r;
+    r.seq = e.seq;
+    r.instance = e.instance;
+    r.at = Ms(e.at);
+    r.type = std::string(runtime::EventTypeName(e.type));
+    const model::Definitions* defs = runtime_->DefinitionsOf(e.instance);
+    if (defs && e.node != model::kNoIndex) r.element_id = defs->node(e.node).id;
+    r.data = EncodeEvent(e);
+    batch.events.push_back(std::move(r));
+  }
+  auto globals = runtime_->SaveGlobals();
+  std::vector<store::TimerRecord> start_timers;
+  for (const auto& t : globals.start_timers)
+    start_timers.push_back(
+        {t.id, 0, t.definitions->node(t.node).id, Ms(t.due)});
+  batch.engine_data = EncodeGlobals(
+      globals,
+      [this](const model::Definitions* d) { return DefinitionsIdOf(d); });
+  batch.expected_engine_revision = engine_revision_;
+  bool timers_changed = start_timers.size() != written_start_timers_.size() ||
+                        !std::equal(start_timers.begin(), start_timers.end(),
+                                    written_start_timers_.begin(),
+                                    [](const auto& a, const auto& b) {
+                                      return a.id == b.id && a.due == b.due;
+                                    });
+  if (timers_changed) {
+    batch.start_timers = start_timers;
+    batch.write_start_timers = true;
+  }
+
+  auto committed = store_.Commit(batch);
+  if (!committed) {
+    if (auto log = spdlog::get("store"))
+      log->warn("commit of {} events failed: {}", pending_events_.size(),
+                committed.error().message);
+    // The store still holds the state before: read it back.
+    if (auto reloaded = LoadAll(); !reloaded)
+      return Fail(committed.error().code,
+                  committed.error().message +
+                      "; reloading failed too: " + reloaded.error().message);
+    return tl::unexpected(committed.error());
+  }
+  engine_revision_ = batch.expected_engine_revision + 1;
+  written_start_timers_ = std::move(start_timers);
+  for (const auto& w : batch.instances)
+    revisions_[w.instance.id] = {w.instance.revision, w.instance.started_at};
+  LogCommitted(*runtime_, pending_events_);
+  if (options_.keep_log)
+    for (auto& e : pending_events_) log_.push_back(std::move(e));
+  pending_events_.clear();
+  if (!options_.keep_finished) {
+    for (Id id : dirty) {
+      const auto* s = runtime_->Instance(id);
+      if (s && Finished(s->status)) {
+        runtime_->Forget(id);
+        revisions_.erase(id);
+      }
+    }
+  }
+  return {};
+}
+
+void Engine::BeginGroup() { grouping_ = true; }
+
+Result<void> Engine::CommitGroup() {
+  grouping_ = false;
+  return Flush();
+}
+
+// ---------------------------------------------------------------------------
+// commands
+
+Result<std::vector<Deployment>> Engine::Deploy(const std::string& name,
+                                               const std::string& xml) {
+  return Command<std::vector<Deployment>>(
+      [&]() -> Result<std::vector<Deployment>> {
+        std::string hash = HashOf(xml);
+        std::vector<Deployment> out;
+        for (const auto& d : definitions_) {
+          if (d.hash != hash) continue;
+          for (const auto& p : processes_)
+            if (p.definitions_id == d.id)
+              out.push_back({p.key, p.version, d.id, false});
+          return out;
+        }
+        auto defs = Parse(name, xml);
+        if (!defs) return tl::unexpected(defs.error());
+        std::int64_t id = 1;
+        for (const auto& d : definitions_) id = std::max(id, d.id + 1);
+        store::DefinitionsRecord record{id, name, hash, xml, Ms(clock_.Now())};
+        pending_.definitions.push_back(record);
+        record.xml.clear();
+        definitions_.push_back(std::move(record));
+        parsed_[id] = *defs;
+        for (const auto& p : (*defs)->processes()) {
+          std::int64_t version = 1;
+          for (const auto& known : processes_)
+            if (known.key == p.id)
+              version = std::max(version, known.version + 1);
+          store::ProcessRecord process{p.id, version, id};
+          pending_.processes.push_back(process);
+          processes_.push_back(process);
+          out.push_back({p.id, version, id, true});
+        }
+        runtime_->Deploy(*defs);
+        return out;
+      });
+}
+
+Result<void> Engine::SetUserRoles(const std::string& user,
+                                  std::vector<std::string> roles) {
+  return Command<void>([&]() -> Result<void> {
+    if (user.empty()) return Fail(ErrorCode::kInvalidArgument, "empty user");
+    runtime_->SetUserRoles(user, roles);
+    pending_.users.push_back({user, roles});
+    return {};
+  });
+}
+
+void Engine::RegisterJobHandler(const std::string& type,
+                                runtime::JobHandler handler) {
+  handlers_[type] = handler;
+  runtime_->RegisterJobHandler(type, std::move(handler));
+}
+
+Result<Id> Engine::Start(const std::string& key, Variables variables,
+                         std::string business_key,
+                         const std::string& start_event_id) {
+  return Command<Id>([&] {
+    return runtime_->Start(key, variables, business_key, start_event_id);
+  });
+}
+
+Result<void> Engine::ClaimTask(Id task, const std::string& user) {
+  return Command<void>([&] { return runtime_->ClaimTask(task, user); });
+}
+
+Result<void> Engine::UnclaimTask(Id task, const std::string& user) {
+  return Command<void>([&] { return runtime_->UnclaimTask(task, user); });
+}
+
+Result<void> Engine::CompleteTask(Id task, const std::string& user,
+                                  Variables variables) {
+  return Command<void>(
+      [&] { return runtime_->CompleteTask(task, user, variables); });
+}
+
+Result<void> Engine::CorrelateMessage(const std::string& name,
+                                      const std::string& key,
+                                      Variables variables,
+                                      std::chrono::milliseconds ttl) {
+  return Command<void>(
+      [&] { return runtime_->CorrelateMessage(name, key, variables, ttl); });
+}
+
+Result<int> Engine::BroadcastSignal(const std::string& name,
+                                    Variables variables) {
+  return Command<int>(
+      [&] { return runtime_->BroadcastSignal(name, variables); });
+}
+
+Result<void> Engine::CompleteJob(Id job, Variables variables) {
+  return Command<void>([&] { return runtime_->CompleteJob(job, variables); });
+}
+
+Result<void> Engine::FailJob(Id job, const std::string& message) {
+  return Command<void>([&] { return runtime_->FailJob(job, message); });
+}
+
+Result<void> Engine::ThrowJobError(Id job, const std::string& code,
+                                   Variables variables) {
+  return Command<void>(
+      [&] { return runtime_->ThrowJobError(job, code, variables); });
+}
+
+Result<void> Engine::RetryJob(Id job, std::int64_t retries) {
+  return Command<void>([&] { return runtime_->RetryJob(job, retries); });
+}
+
+Result<void> Engine::FireDue() {
+  return Command<void>([&]() -> Result<void> {
+    runtime_->FireDue();
+    return {};
+  });
+}
+
+std::optional<TimePoint> Engine::NextDue() const { return runtime_->NextDue(); }
+
+}  // namespace bpmn::engine

@@ -1,0 +1,153 @@
+// The durable engine: the interpreter (runtime::Runtime) on a Store. Every
+// command runs in memory, then its events, the snapshots of the instances it
+// touched and their work-item rows go to the store in one transaction; the
+// command succeeds only once that commit does. A failed commit (conflict,
+// full disk, I/O error) undoes the command: the engine reloads from the store,
+// which still holds the state before it. On Open the engine reads back
+// definitions, counters, timers and unfinished instances and continues, so a
+// process killed at any moment loses nothing that was acknowledged.
+//
+// Single-threaded: one Engine is used by one thread at a time. Several
+// engines (also in several processes) may share one store; a command built
+// on stale state fails with kConflict and nothing is applied twice.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "bpmn/clock.h"
+#include "bpmn/result.h"
+#include "bpmn/store.h"
+#include "runtime/runtime.h"
+
+namespace bpmn::engine {
+
+using runtime::Id;
+using runtime::Variables;
+
+struct EngineOptions {
+  // Keep finished instances in memory after their last command (tests and
+  // scenarios read them); a server leaves them to the store.
+  bool keep_finished = false;
+  // Keep every event in memory (log()), read back from the store on Open.
+  bool keep_log = false;
+};
+
+// One process made startable by a deployment.
+struct Deployment {
+  std::string key;  // the process id
+  std::int64_t version = 0;
+  std::int64_t definitions_id = 0;
+  bool new_version = false;  // false: identical XML was deployed before
+};
+
+class Engine {
+ public:
+  static Result<std::unique_ptr<Engine>> Open(store::Store& store,
+                                              const Clock& clock,
+                                              EngineOptions options = {});
+  ~Engine();
+  Engine(const Engine&) = delete;
+  Engine& operator=(const Engine&) = delete;
+
+  // Parses, validates and stores a BPMN file; redeploying identical XML makes
+  // no new version. `name` names the file in errors and listings.
+  Result<std::vector<Deployment>> Deploy(const std::string& name,
+                                         const std::string& xml);
+  Result<void> SetUserRoles(const std::string& user,
+                            std::vector<std::string> roles);
+  void RegisterJobHandler(const std::string& type, runtime::JobHandler handler);
+
+  Result<Id> Start(const std::string& key, Variables variables,
+                   std::string business_key = {},
+                   const std::string& start_event_id = {});
+  Result<void> ClaimTask(Id task, const std::string& user);
+  Result<void> UnclaimTask(Id task, const std::string& user);
+  Result<void> CompleteTask(Id task, const std::string& user,
+                            Variables variables);
+  Result<void> CorrelateMessage(
+      const std::string& name, const std::string& key, Variables variables,
+      std::chrono::milliseconds ttl = std::chrono::milliseconds(0));
+  Result<int> BroadcastSignal(const std::string& name, Variables variables);
+  Result<void> CompleteJob(Id job, Variables variables);
+  Result<void> FailJob(Id job, const std::string& message);
+  Result<void> ThrowJobError(Id job, const std::string& code,
+                             Variables variables);
+  Result<void> RetryJob(Id job, std::int64_t retries);
+  // Fires every timer due at the clock's time, in (due, id) order.
+  Result<void> FireDue();
+  std::optional<TimePoint> NextDue() const;
+
+  // Group commit: after BeginGroup, commands run in memory and their writes
+  // collect; CommitGroup writes them all in one transaction. Until it
+  // returns success, no command of the group is acknowledged; when it fails,
+  // all of them are undone.
+  void BeginGroup();
+  Result<void> CommitGroup();
+
+  // Reads one instance again from the store (as a server does after a
+  // restart), or everything.
+  Result<void> ReloadInstance(Id instance);
+  Result<void> Reload();
+
+  // Queries over the instances in memory: every unfinished one (and finished
+  // ones with keep_finished).
+  const runtime::Runtime& runtime() const { return *runtime_; }
+  // Every event, oldest first (keep_log).
+  const std::vector<runtime::Event>& log() const { return log_; }
+  store::Store& store() { return store_; }
+  // The definitions a stored definitions id names, parsed.
+  std::shared_ptr<const model::Definitions> DefinitionsById(
+      std::int64_t id) const;
+  // Deployed process versions, oldest first.
+  const std::vector<store::ProcessRecord>& processes() const {
+    return processes_;
+  }
+  // Any stored instance, finished or not, decoded from its snapshot.
+  Result<std::unique_ptr<runtime::InstanceState>> ReadInstance(
+      Id instance) const;
+  // The key and version an instance runs.
+  store::ProcessRecord ProcessOf(const runtime::InstanceState& s) const;
+
+ private:
+  Engine(store::Store& store, const Clock& clock, EngineOptions options);
+
+  template <typename T, typename F>
+  Result<T> Command(F&& run);
+  Result<void> Refresh();
+  Result<void> Flush();
+  Result<void> LoadAll();
+  store::InstanceWrite WriteOf(const runtime::InstanceState& s) const;
+  std::int64_t DefinitionsIdOf(const model::Definitions* d) const;
+
+  store::Store& store_;
+  const Clock& clock_;
+  EngineOptions options_;
+  std::unique_ptr<runtime::Runtime> runtime_;
+  std::map<std::string, runtime::JobHandler> handlers_;
+  // Parsed definitions by stored id; immutable, kept across reloads.
+  std::map<std::int64_t, std::shared_ptr<const model::Definitions>> parsed_;
+  std::vector<store::DefinitionsRecord> definitions_;  // without their XML
+  std::vector<store::ProcessRecord> processes_;
+  struct Stored {
+    std::int64_t revision = 0;
+    store::Millis started_at = 0;
+  };
+  std::map<Id, Stored> revisions_;  // of stored instances
+  std::vector<store::TimerRecord> written_start_timers_;
+  std::int64_t engine_revision_ = 0;
+  std::int64_t external_ = 0;  // the store's change counter at the last load
+  // Not yet committed.
+  store::Batch pending_;
+  std::vector<runtime::Event> pending_events_;
+  bool grouping_ = false;
+  std::vector<runtime::Event> log_;
+};
+
+}  // namespace bpmn::engine

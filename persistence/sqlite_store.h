@@ -1,0 +1,74 @@
+// SqliteStore: the Store on one SQLite file in WAL mode, its schema brought up
+// to date on open (schema.h). Several SqliteStore objects, in this process or
+// in others, may share a file: SQLite serializes their commits and the
+// revisions turn a lost update into kConflict; ExternalChanges() tells one
+// object that another has committed. Each object is used by one thread at a
+// time.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "bpmn/store.h"
+
+namespace bpmn::persistence {
+
+struct SqliteOptions {
+  // PRAGMA synchronous: "FULL" (a commit survives a power cut), "NORMAL" (it
+  // survives a crash of the process), "OFF", or "EXTRA".
+  std::string synchronous = "FULL";
+  // How long a commit waits for another connection's write lock before it
+  // fails with kConflict "database is busy".
+  int busy_timeout_ms = 5000;
+  // Test hook: the k-th statement executed inside Commit, counted from open
+  // (1-based, BEGIN and COMMIT included), fails as an I/O error would. 0 means
+  // never.
+  std::int64_t fail_at_statement = 0;
+};
+
+class SqliteStore final : public store::Store {
+ public:
+  // Opens or creates the file and runs the migrations it lacks. Fails with
+  // kIo when the file cannot be opened or was written by a newer schema, and
+  // with kInvalidArgument for a bad option.
+  static Result<std::unique_ptr<SqliteStore>> Open(
+      const std::string& path, const SqliteOptions& options = {});
+  ~SqliteStore() override;
+  SqliteStore(const SqliteStore&) = delete;
+  SqliteStore& operator=(const SqliteStore&) = delete;
+
+  Result<void> Commit(const store::Batch& batch) override;
+  Result<store::StoredState> Load(bool with_finished) override;
+  Result<std::optional<store::InstanceRecord>> LoadInstance(
+      store::Id id) override;
+  Result<std::vector<store::InstanceRecord>> Instances(
+      const std::string& state) override;
+  Result<std::vector<store::EventRecord>> History(store::Id instance) override;
+  Result<std::vector<store::TaskRecord>> Tasks(
+      const store::TaskFilter& filter) override;
+  Result<std::vector<store::TimerRecord>> Timers(store::Id instance) override;
+  Result<std::vector<store::JobRecord>> Jobs(const std::string& type) override;
+  Result<std::vector<store::IncidentRecord>> Incidents() override;
+  // PRAGMA data_version: moves when another connection commits.
+  Result<std::int64_t> ExternalChanges() override;
+
+  // PRAGMA max_page_count: a commit that would grow the file beyond `pages`
+  // fails with kIo "disk full" (SQLite never shrinks the limit below the
+  // current size). Tests use it to simulate a full disk.
+  Result<void> SetMaxPageCount(std::int64_t pages);
+  // PRAGMA integrity_check: "ok", or the problems found, one per line.
+  Result<std::string> IntegrityCheck();
+  // Statements executed inside Commit since open (what fail_at_statement
+  // counts).
+  std::int64_t statements_executed() const;
+
+ private:
+  struct Impl;
+  explicit SqliteStore(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace bpmn::persistence

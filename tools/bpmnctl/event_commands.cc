@@ -1,0 +1,198 @@
+// Verbs that deliver events and work on jobs and incidents on a database
+// file: `message NAME`, `signal NAME`, `jobs [--type T]`,
+// `job complete|fail|error JOB`, `incidents`, `retry JOB`. Single-threaded.
+#include <iostream>
+
+#include "bpmnctl/commands.h"
+#include "bpmnctl/db_session.h"
+#include "model/iso8601.h"
+
+namespace bpmnctl {
+namespace {
+
+using nlohmann::json;
+
+int Message(const DbOptions& o, const std::string& name,
+            const std::string& correlation, const std::string& vars,
+            const std::string& ttl) {
+  std::string error;
+  auto variables = ParseVars(vars, &error);
+  if (!variables)
+    return Refused(
+        o, bpmn::Fail(bpmn::ErrorCode::kInvalidArgument, error).value());
+  std::chrono::milliseconds keep{0};
+  if (!ttl.empty()) {
+    auto d = bpmn::model::ParseIsoDuration(ttl);
+    if (!d)
+      return Refused(o, bpmn::Fail(bpmn::ErrorCode::kInvalidArgument,
+                                   "--ttl: " + d.error().message)
+                            .value());
+    keep = std::chrono::milliseconds(d->FixedMilliseconds());
+  }
+  auto session = OpenSession(o);
+  if (!session) return kExitRefused;
+  if (auto done = session->engine->CorrelateMessage(name, correlation,
+                                                    *variables, keep);
+      !done)
+    return Refused(o, done.error());
+  Print(o, json{{"message", name}, {"correlation", correlation}},
+        "message " + name + " delivered\n");
+  return kExitOk;
+}
+
+int Signal(const DbOptions& o, const std::string& name,
+           const std::string& vars) {
+  std::string error;
+  auto variables = ParseVars(vars, &error);
+  if (!variables)
+    return Refused(
+        o, bpmn::Fail(bpmn::ErrorCode::kInvalidArgument, error).value());
+  auto session = OpenSession(o);
+  if (!session) return kExitRefused;
+  auto n = session->engine->BroadcastSignal(name, *variables);
+  if (!n) return Refused(o, n.error());
+  Print(o, json{{"signal", name}, {"delivered", *n}},
+        "signal " + name + " delivered to " + std::to_string(*n) + "\n");
+  return kExitOk;
+}
+
+int Jobs(const DbOptions& o, const std::string& type) {
+  auto session = OpenSession(o);
+  if (!session) return kExitRefused;
+  auto list = session->store->Jobs(type);
+  if (!list) return Refused(o, list.error());
+  json out = json::array();
+  std::string text;
+  for (const auto& j : *list) {
+    out.push_back({{"id", j.id},
+                   {"instance_id", j.instance},
+                   {"element_id", j.element_id},
+                   {"type", j.type},
+                   {"retries", j.retries}});
+    text += std::to_string(j.id) + "  instance " + std::to_string(j.instance) +
+            "  " + j.element_id + "  type=" + j.type +
+            "  retries=" + std::to_string(j.retries) + "\n";
+  }
+  Print(o, out, text);
+  return kExitOk;
+}
+
+int Job(const DbOptions& o, const std::string& action, bpmn::runtime::Id job,
+        const std::string& vars, const std::string& message,
+        const std::string& code) {
+  std::string error;
+  auto variables = ParseVars(vars, &error);
+  if (!variables)
+    return Refused(
+        o, bpmn::Fail(bpmn::ErrorCode::kInvalidArgument, error).value());
+  auto session = OpenSession(o);
+  if (!session) return kExitRefused;
+  bpmn::Result<void> done;
+  if (action == "complete") {
+    done = session->engine->CompleteJob(job, *variables);
+  } else if (action == "fail") {
+    done = session->engine->FailJob(job, message);
+  } else {
+    if (code.empty())
+      return Refused(o, bpmn::Fail(bpmn::ErrorCode::kInvalidArgument,
+                                   "job error needs --code")
+                            .value());
+    done = session->engine->ThrowJobError(job, code, *variables);
+  }
+  if (!done) return Refused(o, done.error());
+  Print(o, json{{"job", job}, {"result", action}},
+        "job " + std::to_string(job) + ": " + action + "\n");
+  return kExitOk;
+}
+
+int Incidents(const DbOptions& o) {
+  auto session = OpenSession(o);
+  if (!session) return kExitRefused;
+  auto list = session->store->Incidents();
+  if (!list) return Refused(o, list.error());
+  json out = json::array();
+  std::string text;
+  for (const auto& i : *list) {
+    out.push_back({{"id", i.id},
+                   {"instance_id", i.instance},
+                   {"element_id", i.element_id},
+                   {"message", i.message}});
+    text += std::to_string(i.id) + "  instance " + std::to_string(i.instance) +
+            "  " + i.element_id + ": " + i.message + "\n";
+  }
+  Print(o, out, text);
+  return kExitOk;
+}
+
+int Retry(const DbOptions& o, bpmn::runtime::Id job, std::int64_t retries) {
+  auto session = OpenSession(o);
+  if (!session) return kExitRefused;
+  if (auto done = session->engine->RetryJob(job, retries); !done)
+    return Refused(o, done.error());
+  Print(o, json{{"job", job}, {"retries", retries}},
+        "job " + std::to_string(job) + " has " + std::to_string(retries) +
+            " retries\n");
+  return kExitOk;
+}
+
+}  // namespace
+
+void AddEventCommands(CLI::App& app, int& exit_code) {
+  static DbOptions message_o, signal_o, jobs_o, job_o, incidents_o, retry_o;
+  static std::string message_name, correlation, message_vars, ttl;
+  auto* message = app.add_subcommand("message", "correlate a message");
+  AddDbOptions(message, message_o);
+  message->add_option("name", message_name, "the message name")->required();
+  message->add_option("--correlation", correlation, "the correlation key");
+  message->add_option("--vars", message_vars, "variables as a JSON object");
+  message->add_option("--ttl", ttl,
+                      "keep an unmatched message this long (ISO 8601)");
+  message->callback([&] {
+    exit_code =
+        Message(message_o, message_name, correlation, message_vars, ttl);
+  });
+
+  static std::string signal_name, signal_vars;
+  auto* signal = app.add_subcommand("signal", "broadcast a signal");
+  AddDbOptions(signal, signal_o);
+  signal->add_option("name", signal_name, "the signal name")->required();
+  signal->add_option("--vars", signal_vars, "variables as a JSON object");
+  signal->callback(
+      [&] { exit_code = Signal(signal_o, signal_name, signal_vars); });
+
+  static std::string type;
+  auto* jobs = app.add_subcommand("jobs", "list open jobs");
+  AddDbOptions(jobs, jobs_o);
+  jobs->add_option("--type", type, "of this type");
+  jobs->callback([&] { exit_code = Jobs(jobs_o, type); });
+
+  static std::string action, job_vars, job_message, code;
+  static bpmn::runtime::Id job_id = 0;
+  auto* job = app.add_subcommand("job", "complete, fail or throw an error");
+  AddDbOptions(job, job_o);
+  job->add_option("action", action, "complete, fail or error")
+      ->required()
+      ->check(CLI::IsMember({"complete", "fail", "error"}));
+  job->add_option("job", job_id, "the job id")->required();
+  job->add_option("--vars", job_vars, "variables as a JSON object");
+  job->add_option("--message", job_message, "why it failed");
+  job->add_option("--code", code, "the BPMN error code (job error)");
+  job->callback([&] {
+    exit_code = Job(job_o, action, job_id, job_vars, job_message, code);
+  });
+
+  auto* incidents = app.add_subcommand("incidents", "list open incidents");
+  AddDbOptions(incidents, incidents_o);
+  incidents->callback([&] { exit_code = Incidents(incidents_o); });
+
+  static bpmn::runtime::Id retry_id = 0;
+  static std::int64_t retries = 3;
+  auto* retry = app.add_subcommand(
+      "retry", "give a failed job more retries and resolve its incident");
+  AddDbOptions(retry, retry_o);
+  retry->add_option("job", retry_id, "the job id")->required();
+  retry->add_option("--retries", retries, "how many (default 3)");
+  retry->callback([&] { exit_code = Retry(retry_o, retry_id, retries); });
+}
+
+}  // namespace bpmnctl

@@ -1,0 +1,221 @@
+// Verbs about definitions and instances on a database file: `deploy FILE...`,
+// `start KEY`, `instances [--state S]`, `show INSTANCE`, `history INSTANCE`.
+// Single-threaded.
+#include <fstream>
+#include <iostream>
+#include <sstream>
+
+#include "bpmnctl/commands.h"
+#include "bpmnctl/db_session.h"
+#include "expr/value.h"
+#include "facade/codec.h"
+
+namespace bpmnctl {
+namespace {
+
+using nlohmann::json;
+
+int Deploy(const DbOptions& o, const std::vector<std::string>& files) {
+  auto session = OpenSession(o);
+  if (!session) return kExitRefused;
+  json out = json::array();
+  std::string text;
+  for (const auto& file : files) {
+    std::ifstream in(file, std::ios::binary);
+    if (!in)
+      return Refused(
+          o,
+          bpmn::Fail(bpmn::ErrorCode::kIo, file + ": cannot be read").value());
+    std::ostringstream xml;
+    xml << in.rdbuf();
+    auto deployed = session->engine->Deploy(file, xml.str());
+    if (!deployed) return Refused(o, deployed.error());
+    for (const auto& d : *deployed) {
+      out.push_back({{"file", file},
+                     {"key", d.key},
+                     {"version", d.version},
+                     {"new_version", d.new_version}});
+      text += file + ": " + d.key + " version " + std::to_string(d.version) +
+              (d.new_version ? "" : " (unchanged)") + "\n";
+    }
+  }
+  Print(o, out, text);
+  return kExitOk;
+}
+
+std::string InstanceLine(const bpmn::store::InstanceRecord& r) {
+  return std::to_string(r.id) + "  " + r.key + " v" +
+         std::to_string(r.version) + "  " + r.state +
+         (r.business_key.empty() ? "" : "  " + r.business_key) + "\n";
+}
+
+int Start(const DbOptions& o, const std::string& key, const std::string& vars,
+          const std::string& business_key) {
+  std::string error;
+  auto variables = ParseVars(vars, &error);
+  if (!variables)
+    return Refused(
+        o, bpmn::Fail(bpmn::ErrorCode::kInvalidArgument, error).value());
+  auto session = OpenSession(o);
+  if (!session) return kExitRefused;
+  auto id = session->engine->Start(key, *variables, business_key);
+  if (!id) return Refused(o, id.error());
+  auto record = session->store->LoadInstance(*id);
+  if (!record || !*record)
+    return Refused(
+        o,
+        bpmn::Fail(bpmn::ErrorCode::kNotFound, "instance not stored").value());
+  Print(o, InstanceJson(**record), InstanceLine(**record));
+  return kExitOk;
+}
+
+int Instances(const DbOptions& o, const std::string& state) {
+  auto session = OpenSession(o);
+  if (!session) return kExitRefused;
+  auto list = session->store->Instances(state);
+  if (!list) return Refused(o, list.error());
+  json out = json::array();
+  std::string text;
+  for (const auto& r : *list) {
+    out.push_back(InstanceJson(r));
+    text += InstanceLine(r);
+  }
+  Print(o, out, text);
+  return kExitOk;
+}
+
+int Show(const DbOptions& o, bpmn::runtime::Id id) {
+  auto session = OpenSession(o);
+  if (!session) return kExitRefused;
+  auto record = session->store->LoadInstance(id);
+  if (!record) return Refused(o, record.error());
+  if (!*record)
+    return Refused(o, bpmn::Fail(bpmn::ErrorCode::kNotFound,
+                                 "no instance " + std::to_string(id))
+                          .value());
+  auto state = session->engine->ReadInstance(id);
+  if (!state) return Refused(o, state.error());
+  const auto& s = **state;
+  json out = InstanceJson(**record);
+  std::string text = InstanceLine(**record);
+  json waiting = json::array();
+  for (const auto& [tid, t] : s.tokens) {
+    if (t.state == bpmn::runtime::TokenState::kWaiting ||
+        t.state == bpmn::runtime::TokenState::kJoined) {
+      waiting.push_back(s.node(t.node).id);
+      text += "  waits at " + s.node(t.node).id + "\n";
+    }
+  }
+  out["waiting"] = waiting;
+  json vars = json::object();
+  if (!s.scopes.empty())
+    for (const auto& [k, v] : s.scopes.front().variables) {
+      vars[k] = ValueJson(v);
+      text += "  " + k + " = " + bpmn::expr::ToJson(v) + "\n";
+    }
+  out["variables"] = vars;
+  bpmn::store::TaskFilter filter;
+  filter.instance = id;
+  json tasks = json::array();
+  if (auto list = session->store->Tasks(filter))
+    for (const auto& t : *list) {
+      tasks.push_back(TaskJson(t));
+      text += "  task " + std::to_string(t.id) + " " + t.element_id + "\n";
+    }
+  out["tasks"] = tasks;
+  json timers = json::array();
+  if (auto list = session->store->Timers(id))
+    for (const auto& t : *list) {
+      timers.push_back({{"id", t.id},
+                        {"element_id", t.element_id},
+                        {"due", FormatMillis(t.due)}});
+      text += "  timer " + std::to_string(t.id) + " " + t.element_id + " due " +
+              FormatMillis(t.due) + "\n";
+    }
+  out["timers"] = timers;
+  json incidents = json::array();
+  for (const auto& i : s.incidents) {
+    std::string element =
+        i.node == bpmn::model::kNoIndex ? "" : s.node(i.node).id;
+    incidents.push_back(
+        {{"id", i.id}, {"element_id", element}, {"message", i.message}});
+    text += "  incident " + std::to_string(i.id) + " " + element + ": " +
+            i.message + "\n";
+  }
+  out["incidents"] = incidents;
+  Print(o, out, text);
+  return kExitOk;
+}
+
+int History(const DbOptions& o, bpmn::runtime::Id id) {
+  auto session = OpenSession(o);
+  if (!session) return kExitRefused;
+  auto record = session->store->LoadInstance(id);
+  if (!record) return Refused(o, record.error());
+  if (!*record)
+    return Refused(o, bpmn::Fail(bpmn::ErrorCode::kNotFound,
+                                 "no instance " + std::to_string(id))
+                          .value());
+  auto events = session->store->History(id);
+  if (!events) return Refused(o, events.error());
+  json out = json::array();
+  std::string text;
+  for (const auto& e : *events) {
+    json entry = {{"seq", e.seq},
+                  {"type", e.type},
+                  {"element_id", e.element_id},
+                  {"at", FormatMillis(e.at)}};
+    if (auto decoded = bpmn::engine::DecodeEvent(e.data)) {
+      if (decoded->item) entry["item"] = decoded->item;
+      if (decoded->token) entry["token"] = decoded->token;
+      if (!decoded->text.empty()) entry["text"] = decoded->text;
+    }
+    out.push_back(entry);
+    text += std::to_string(e.seq) + "  " + FormatMillis(e.at) + "  " + e.type +
+            (e.element_id.empty() ? "" : "  " + e.element_id) + "\n";
+  }
+  Print(o, out, text);
+  return kExitOk;
+}
+
+}  // namespace
+
+void AddInstanceCommands(CLI::App& app, int& exit_code) {
+  static DbOptions deploy_o, start_o, list_o, show_o, history_o;
+  static std::vector<std::string> files;
+  auto* deploy = app.add_subcommand("deploy", "deploy BPMN files");
+  AddDbOptions(deploy, deploy_o);
+  deploy->add_option("files", files, "BPMN files")->required();
+  deploy->callback([&] { exit_code = Deploy(deploy_o, files); });
+
+  static std::string key, vars, business_key;
+  auto* start = app.add_subcommand("start", "start an instance of a process");
+  AddDbOptions(start, start_o);
+  start->add_option("key", key, "the process id")->required();
+  start->add_option("--vars", vars, "variables as a JSON object");
+  start->add_option("--business-key", business_key, "the business key");
+  start->callback([&] { exit_code = Start(start_o, key, vars, business_key); });
+
+  static std::string state;
+  auto* list = app.add_subcommand("instances", "list instances");
+  AddDbOptions(list, list_o);
+  list->add_option("--state", state,
+                   "active, completed, terminated or incident")
+      ->check(CLI::IsMember({"active", "completed", "terminated", "incident"}));
+  list->callback([&] { exit_code = Instances(list_o, state); });
+
+  static bpmn::runtime::Id show_id = 0, history_id = 0;
+  auto* show = app.add_subcommand(
+      "show", "where an instance waits, its variables, tasks, timers");
+  AddDbOptions(show, show_o);
+  show->add_option("instance", show_id, "the instance id")->required();
+  show->callback([&] { exit_code = Show(show_o, show_id); });
+
+  auto* history =
+      app.add_subcommand("history", "the events of an instance, in order");
+  AddDbOptions(history, history_o);
+  history->add_option("instance", history_id, "the instance id")->required();
+  history->callback([&] { exit_code = History(history_o, history_id); });
+}
+
+}  // namespace bpmnctl
