@@ -1,13 +1,25 @@
 #!/usr/bin/env bash
-# The main job, as far as it exists today: install what is missing, build bpmnctl, validate and
-# explain the sample diagrams, and replay their scenarios on the interpreter. Later issues turn
-# this into running the samples on SQLite and serving them.
+# The main job: install what is missing, build bpmnctl, validate the sample diagrams, run them on
+# an embedded SQLite file (deploy, start a deal, work its first task, show where it waits, run the
+# timer loop for two seconds), and replay the samples' scenarios on SQLite, closing and reopening
+# the database after every step. The database is ./samples.db (or $BPMN_DB), made afresh.
 set -euo pipefail
 cd "$(dirname "$0")"
 ./setup.sh
 cmake --build build -j2 --target bpmnctl
-./build/tools/bpmnctl validate bpmn-samples/*.bpmn
-for f in bpmn-samples/*.bpmn; do
-  ./build/tools/bpmnctl explain "$f"
-done
-./build/tools/bpmnctl test bpmn-samples --coverage
+bpmnctl=./build/tools/bpmnctl
+$bpmnctl validate bpmn-samples/*.bpmn
+db=${BPMN_DB:-./samples.db}
+rm -f "$db" "$db-wal" "$db-shm"
+export BPMN_DB="$db"
+$bpmnctl deploy bpmn-samples/*.bpmn
+$bpmnctl users add anna secretary
+$bpmnctl users add oleg manager
+deal=$($bpmnctl start deal_by_stages --business-key DEAL-1 --vars '{"amount": 50000}' | cut -d' ' -f1)
+$bpmnctl tasks --instance "$deal"
+task=$($bpmnctl tasks --instance "$deal" | head -n 1 | cut -d' ' -f1)
+$bpmnctl complete "$task" --by anna --vars '{"client": "ACME", "phone": "+7 900 000-00-00"}'
+$bpmnctl show "$deal"
+$bpmnctl run --for 2
+$bpmnctl instances
+$bpmnctl test bpmn-samples --store reopen --coverage

@@ -42,8 +42,7 @@ CREATE TABLE events (
   seq INTEGER PRIMARY KEY,
   instance INTEGER NOT NULL,
   at INTEGER NOT NULL,
-  type TEXT NOT NULL,
-  element_id TEXT NOT NULL,
+  count INTEGER NOT NULL,
   data BLOB NOT NULL
 );
 CREATE TABLE tasks (

@@ -155,8 +155,8 @@ Result<InstanceRecord> ReadInstance(const Query& q) {
 }
 
 Result<EventRecord> ReadEvent(const Query& q) {
-  return EventRecord{q.ColumnId(0),   q.ColumnId(1),   q.ColumnInt(2),
-                     q.ColumnText(3), q.ColumnText(4), q.ColumnBlob(5)};
+  return EventRecord{q.ColumnId(0), q.ColumnId(1), q.ColumnInt(2),
+                     q.ColumnInt(3), q.ColumnBlob(4)};
 }
 
 constexpr std::string_view kTaskColumns =
@@ -403,7 +403,8 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(
   auto version = impl->UserVersion();
   if (!version) return tl::unexpected(version.error());
   if (*version > LatestSchemaVersion()) return impl->TooNew(*version);
-  for (const std::string& pragma : {std::string("PRAGMA journal_mode = WAL"),
+  for (const std::string& pragma : {std::string("PRAGMA page_size = 1024"),
+                                    std::string("PRAGMA journal_mode = WAL"),
                                     "PRAGMA synchronous = " + synchronous}) {
     if (auto r = impl->Pragma(pragma); !r) return tl::unexpected(r.error());
   }
@@ -463,14 +464,13 @@ Result<void> SqliteStore::Impl::WriteBatch(const Batch& batch) {
   if (auto r = WriteEngine(batch); !r) return r;
   for (const EventRecord& event : batch.events) {
     auto q = Prepare(
-        "INSERT INTO events (seq, instance, at, type, element_id, data) "
-        "VALUES (?, ?, ?, ?, ?, ?)");
+        "INSERT INTO events (seq, instance, at, count, data) "
+        "VALUES (?, ?, ?, ?, ?)");
     if (!q) return tl::unexpected(q.error());
     q->Id(event.seq)
         .Id(event.instance)
         .Int(event.at)
-        .Text(event.type)
-        .Text(event.element_id)
+        .Int(event.count)
         .Blob(event.data);
     if (auto r = Execute(*q); !r) return tl::unexpected(r.error());
   }
@@ -762,12 +762,12 @@ Result<std::vector<InstanceRecord>> SqliteStore::Instances(
 Result<std::vector<EventRecord>> SqliteStore::History(Id instance) {
   if (instance == 0) {
     return impl_->Select<EventRecord>(
-        "SELECT seq, instance, at, type, element_id, data FROM events "
+        "SELECT seq, instance, at, count, data FROM events "
         "ORDER BY seq",
         ReadEvent);
   }
   return impl_->Select<EventRecord>(
-      "SELECT seq, instance, at, type, element_id, data FROM events "
+      "SELECT seq, instance, at, count, data FROM events "
       "WHERE instance = ? ORDER BY seq",
       ReadEvent, [instance](Query& q) { q.Id(instance); });
 }

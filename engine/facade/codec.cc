@@ -343,51 +343,71 @@ std::unique_ptr<InstanceState> InstanceFromJson(
   return s;
 }
 
-json EventToJson(const Event& e) {
-  return json::array({e.seq,
-                      Ms(e.at),
-                      static_cast<int>(e.type),
-                      e.instance,
-                      e.token,
-                      e.scope,
-                      e.parent,
-                      e.item,
-                      e.node,
-                      e.flow,
-                      static_cast<int>(e.state),
-                      e.flag,
-                      e.number,
-                      e.number2,
-                      Ms(e.time),
-                      e.text,
-                      e.text2,
-                      Strings(e.list),
-                      Strings(e.list2),
-                      ValueToJson(e.value)});
+// An event relative to the one before it in its record: the sequence and
+// time deltas, then its fields; trailing fields at their defaults are left
+// out, and element and flow indices are stored plus one (0: none).
+json EventToJson(const Event& e, const Event& before) {
+  auto index = [](std::uint32_t i) -> std::uint64_t {
+    return i == model::kNoIndex ? 0 : std::uint64_t{i} + 1;
+  };
+  json fields =
+      json::array({static_cast<int>(e.type), e.seq - before.seq,
+                   Ms(e.at) - Ms(before.at), e.token, e.scope, e.parent, e.item,
+                   index(e.node), index(e.flow), static_cast<int>(e.state),
+                   e.flag, e.number, e.number2, Ms(e.time), e.text, e.text2,
+                   Strings(e.list), Strings(e.list2), ValueToJson(e.value)});
+  while (fields.size() > 3) {
+    const json& last = fields.back();
+    bool is_default = last.is_null() ||
+                      (last.is_boolean() && !last.get<bool>()) ||
+                      (last.is_number() && last.get<std::int64_t>() == 0) ||
+                      (last.is_string() && last.get<std::string>().empty()) ||
+                      (last.is_array() && last.empty());
+    if (!is_default) break;
+    fields.erase(fields.size() - 1);
+  }
+  return fields;
 }
 
-Event EventFromJson(const json& j) {
+Event EventFromJson(const json& j, const Event& before) {
+  auto field = [&](std::size_t i) -> const json* {
+    return i < j.size() ? &j.at(i) : nullptr;
+  };
+  auto number = [&](std::size_t i) -> std::int64_t {
+    const json* f = field(i);
+    return f ? f->get<std::int64_t>() : 0;
+  };
+  auto text = [&](std::size_t i) -> std::string {
+    const json* f = field(i);
+    return f ? f->get<std::string>() : std::string();
+  };
+  auto index = [&](std::size_t i) -> std::uint32_t {
+    auto v = number(i);
+    if (v < 0 || v > std::int64_t{model::kNoIndex}) throw Corrupt("index");
+    return v == 0 ? model::kNoIndex : static_cast<std::uint32_t>(v - 1);
+  };
   Event e;
-  e.seq = j.at(0).get<std::uint64_t>();
-  e.at = At(j.at(1));
-  e.type = EnumFrom(j.at(2), EventType::kCompensationDone);
-  e.instance = j.at(3).get<Id>();
-  e.token = j.at(4).get<Id>();
-  e.scope = j.at(5).get<Id>();
-  e.parent = j.at(6).get<Id>();
-  e.item = j.at(7).get<Id>();
-  e.node = j.at(8).get<std::uint32_t>();
-  e.flow = j.at(9).get<std::uint32_t>();
-  e.state = EnumFrom(j.at(10), TokenState::kDone);
-  e.flag = j.at(11).get<bool>();
-  e.number = j.at(12).get<std::int64_t>();
-  e.number2 = j.at(13).get<std::int64_t>();
-  e.time = At(j.at(14));
-  e.text = j.at(15).get<std::string>();
-  e.text2 = j.at(16).get<std::string>();
-  e.list = StringsFrom(j.at(17));
-  e.list2 = StringsFrom(j.at(18));
-  e.value = ValueFromJson(j.at(19));
+  e.type = EnumFrom(j.at(0), EventType::kCompensationDone);
+  e.seq = before.seq + static_cast<std::uint64_t>(number(1));
+  e.at = TimePoint(std::chrono::milliseconds(Ms(before.at) + number(2)));
+  e.instance = before.instance;
+  e.token = static_cast<Id>(number(3));
+  e.scope = static_cast<Id>(number(4));
+  e.parent = static_cast<Id>(number(5));
+  e.item = static_cast<Id>(number(6));
+  e.node = index(7);
+  e.flow = index(8);
+  e.state =
+      field(9) ? EnumFrom(*field(9), TokenState::kDone) : TokenState::kReady;
+  e.flag = field(10) && field(10)->get<bool>();
+  e.number = number(11);
+  e.number2 = number(12);
+  e.time = TimePoint(std::chrono::milliseconds(number(13)));
+  e.text = text(14);
+  e.text2 = text(15);
+  if (field(16)) e.list = StringsFrom(*field(16));
+  if (field(17)) e.list2 = StringsFrom(*field(17));
+  if (field(18)) e.value = ValueFromJson(*field(18));
   return e;
 }
 
@@ -421,11 +441,39 @@ Result<std::unique_ptr<InstanceState>> DecodeInstance(
       [&](const json& j) { return InstanceFromJson(j, defs); });
 }
 
-std::string EncodeEvent(const Event& event) { return Pack(EventToJson(event)); }
+store::EventRecord EncodeEvents(const std::vector<Event>& events) {
+  store::EventRecord record;
+  if (events.empty()) return record;
+  Event before;
+  before.seq = events.front().seq;
+  before.at = events.front().at;
+  record.seq = before.seq;
+  record.at = Ms(before.at);
+  record.instance = events.front().instance;
+  record.count = static_cast<std::int64_t>(events.size());
+  json list = json::array();
+  for (const auto& e : events) {
+    list.push_back(EventToJson(e, before));
+    before = e;
+  }
+  record.data = Pack(list);
+  return record;
+}
 
-Result<Event> DecodeEvent(std::string_view data) {
-  return Unpack<Event>(data, "event",
-                       [](const json& j) { return EventFromJson(j); });
+Result<std::vector<Event>> DecodeEvents(const store::EventRecord& record) {
+  return Unpack<std::vector<Event>>(record.data, "history", [&](const json& j) {
+    std::vector<Event> out;
+    Event before;
+    before.seq = record.seq;
+    before.at = TimePoint(std::chrono::milliseconds(record.at));
+    before.instance = record.instance;
+    for (const auto& item : j) {
+      Event e = EventFromJson(item, before);
+      before = e;
+      out.push_back(std::move(e));
+    }
+    return out;
+  });
 }
 
 std::string EncodeGlobals(const runtime::Runtime::Globals& g,

@@ -11,8 +11,10 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "bpmn/result.h"
+#include "bpmn/store.h"
 #include "runtime/event.h"
 #include "runtime/instance_state.h"
 #include "runtime/runtime.h"
@@ -24,8 +26,12 @@ Result<std::unique_ptr<runtime::InstanceState>> DecodeInstance(
     std::string_view data,
     std::shared_ptr<const model::Definitions> definitions);
 
-std::string EncodeEvent(const runtime::Event& event);
-Result<runtime::Event> DecodeEvent(std::string_view data);
+// The events one command emitted for one instance, as one history record
+// (store.h): each event stores only what differs from its predecessor's
+// sequence number and time, and the fields it uses.
+store::EventRecord EncodeEvents(const std::vector<runtime::Event>& events);
+Result<std::vector<runtime::Event>> DecodeEvents(
+    const store::EventRecord& record);
 
 // Start timers refer to their definitions by deployment id.
 using DefinitionsIdOf = std::function<std::int64_t(const model::Definitions*)>;

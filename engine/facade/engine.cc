@@ -161,13 +161,9 @@ Result<void> Engine::LoadAll() {
   }
   log_.clear();
   if (options_.keep_log) {
-    auto history = store_.History(0);
+    auto history = History(0);
     if (!history) return tl::unexpected(history.error());
-    for (const auto& record : *history) {
-      auto e = DecodeEvent(record.data);
-      if (!e) return tl::unexpected(e.error());
-      log_.push_back(std::move(*e));
-    }
+    log_ = std::move(*history);
   }
   written_start_timers_.clear();
   for (const auto& t : rt->SaveGlobals().start_timers)
@@ -181,6 +177,21 @@ Result<void> Engine::LoadAll() {
 }
 
 Result<void> Engine::Reload() { return LoadAll(); }
+
+Result<std::vector<runtime::Event>> Engine::History(Id instance) const {
+  auto records = store_.History(instance);
+  if (!records) return tl::unexpected(records.error());
+  std::vector<runtime::Event> out;
+  for (const auto& record : *records) {
+    auto events = DecodeEvents(record);
+    if (!events) return tl::unexpected(events.error());
+    for (auto& e : *events) out.push_back(std::move(e));
+  }
+  // One command's events for a calling and a called instance interleave.
+  std::stable_sort(out.begin(), out.end(),
+                   [](const auto& a, const auto& b) { return a.seq < b.seq; });
+  return out;
+}
 
 Result<std::unique_ptr<runtime::InstanceState>> Engine::ReadInstance(
     Id instance) const {
@@ -313,17 +324,11 @@ Result<void> Engine::Flush() {
   for (Id id : dirty)
     if (const auto* s = runtime_->Instance(id))
       batch.instances.push_back(WriteOf(*s));
-  for (const auto& e : pending_events_) {
-    store::EventRecord r;
-    r.seq = e.seq;
-    r.instance = e.instance;
-    r.at = Ms(e.at);
-    r.type = std::string(runtime::EventTypeName(e.type));
-    const model::Definitions* defs = runtime_->DefinitionsOf(e.instance);
-    if (defs && e.node != model::kNoIndex) r.element_id = defs->node(e.node).id;
-    r.data = EncodeEvent(e);
-    batch.events.push_back(std::move(r));
-  }
+  // One history record per instance and commit.
+  std::map<Id, std::vector<runtime::Event>> by_instance;
+  for (const auto& e : pending_events_) by_instance[e.instance].push_back(e);
+  for (const auto& [id, events] : by_instance)
+    batch.events.push_back(EncodeEvents(events));
   auto globals = runtime_->SaveGlobals();
   std::vector<store::TimerRecord> start_timers;
   for (const auto& t : globals.start_timers)

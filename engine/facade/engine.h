@@ -109,6 +109,8 @@ class Engine {
   const std::vector<store::ProcessRecord>& processes() const {
     return processes_;
   }
+  // The stored events of an instance in order; of every instance with 0.
+  Result<std::vector<runtime::Event>> History(Id instance) const;
   // Any stored instance, finished or not, decoded from its snapshot.
   Result<std::unique_ptr<runtime::InstanceState>> ReadInstance(
       Id instance) const;

@@ -8,7 +8,8 @@
 #include "bpmnctl/commands.h"
 #include "bpmnctl/db_session.h"
 #include "expr/value.h"
-#include "facade/codec.h"
+#include "model/timer_spec.h"
+#include "runtime/event.h"
 
 namespace bpmnctl {
 namespace {
@@ -150,29 +151,31 @@ int Show(const DbOptions& o, bpmn::runtime::Id id) {
 int History(const DbOptions& o, bpmn::runtime::Id id) {
   auto session = OpenSession(o);
   if (!session) return kExitRefused;
-  auto record = session->store->LoadInstance(id);
-  if (!record) return Refused(o, record.error());
-  if (!*record)
-    return Refused(o, bpmn::Fail(bpmn::ErrorCode::kNotFound,
-                                 "no instance " + std::to_string(id))
-                          .value());
-  auto events = session->store->History(id);
+  auto state = session->engine->ReadInstance(id);
+  if (!state) return Refused(o, state.error());
+  const bpmn::model::Definitions& defs = *(*state)->definitions;
+  auto events = session->engine->History(id);
   if (!events) return Refused(o, events.error());
   json out = json::array();
   std::string text;
   for (const auto& e : *events) {
-    json entry = {{"seq", e.seq},
-                  {"type", e.type},
-                  {"element_id", e.element_id},
-                  {"at", FormatMillis(e.at)}};
-    if (auto decoded = bpmn::engine::DecodeEvent(e.data)) {
-      if (decoded->item) entry["item"] = decoded->item;
-      if (decoded->token) entry["token"] = decoded->token;
-      if (!decoded->text.empty()) entry["text"] = decoded->text;
-    }
+    std::string type(bpmn::runtime::EventTypeName(e.type));
+    std::string element = e.node != bpmn::model::kNoIndex ? defs.node(e.node).id
+                          : e.flow != bpmn::model::kNoIndex
+                              ? defs.flow(e.flow).id
+                              : "";
+    std::string at = bpmn::model::FormatTimePoint(e.at);
+    json entry = {
+        {"seq", e.seq}, {"type", type}, {"element_id", element}, {"at", at}};
+    if (e.item) entry["item"] = e.item;
+    if (e.token) entry["token"] = e.token;
+    if (e.type == bpmn::runtime::EventType::kTaskClosed ||
+        e.type == bpmn::runtime::EventType::kTaskClaimed ||
+        e.type == bpmn::runtime::EventType::kIncidentRaised)
+      entry["text"] = e.text;
     out.push_back(entry);
-    text += std::to_string(e.seq) + "  " + FormatMillis(e.at) + "  " + e.type +
-            (e.element_id.empty() ? "" : "  " + e.element_id) + "\n";
+    text += std::to_string(e.seq) + "  " + at + "  " + type +
+            (element.empty() ? "" : "  " + element) + "\n";
   }
   Print(o, out, text);
   return kExitOk;

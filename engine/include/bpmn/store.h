@@ -49,14 +49,16 @@ struct InstanceRecord {
   std::string snapshot;       // the encoded instance state
 };
 
-// One entry of the append-only history.
+// One entry of the append-only history: the events one commit (a command,
+// or a group of them) added to one instance, in order. Stored so, the history
+// takes a tenth of the rows and index entries one row per event would.
 struct EventRecord {
-  std::uint64_t seq = 0;
+  std::uint64_t seq = 0;  // of its first event; events are numbered across
+                          // the store, so this orders the whole history
   Id instance = 0;
   Millis at = 0;
-  std::string type;        // e.g. "task-created"
-  std::string element_id;  // empty when the event is not about one element
-  std::string data;        // the encoded event
+  std::int64_t count = 0;  // how many events `data` holds
+  std::string data;        // the encoded events
 };
 
 struct TaskRecord {

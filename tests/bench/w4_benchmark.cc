@@ -1,0 +1,185 @@
+// W4 (../shared/workloads/README.md): W3 on the SQLite store. Every command
+// (start, each of the 8 completions) is committed before the next, and the
+// instance is read back from the store between steps, as a server would
+// after a restart. BM_W4 runs one instance at a time with synchronous=FULL;
+// BM_W4GroupCommit keeps 100 instances in flight and commits each round of
+// 100 commands in one transaction. Counters: instances/s (items_per_second),
+// p50/p99 latency of one step's commit in microseconds, and stored bytes per
+// finished instance (the database file's growth, events included). Run by
+// hand; figures go into the README.
+#include <benchmark/benchmark.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "bpmn/clock.h"
+#include "facade/engine.h"
+#include "persistence/sqlite_store.h"
+
+namespace {
+
+namespace fs = std::filesystem;
+using bpmn::engine::Engine;
+using bpmn::runtime::Id;
+using bpmn::runtime::Variables;
+using Clock = std::chrono::steady_clock;
+
+std::string ReadFile(const std::string& name) {
+  std::ifstream in(std::string(BPMN_WORKLOADS_DIR) + "/" + name);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+std::uintmax_t FileBytes(const std::string& path) {
+  std::uintmax_t total = 0;
+  std::error_code ec;
+  for (const char* suffix : {"", "-wal"}) {
+    auto size = fs::file_size(path + suffix, ec);
+    if (!ec) total += size;
+  }
+  return total;
+}
+
+// A database file in a temporary folder with W3 deployed, removed afterwards.
+struct Fixture {
+  std::string dir, path;
+  std::unique_ptr<bpmn::persistence::SqliteStore> store;
+  std::unique_ptr<Engine> engine;
+  bpmn::ManualClock clock{bpmn::TimePoint{}};
+  bpmn::persistence::SqliteOptions options;
+
+  explicit Fixture(const std::string& synchronous) {
+    dir =
+        (fs::temp_directory_path() / ("bpmn-w4-" + std::to_string(::getpid())))
+            .string();
+    fs::create_directories(dir);
+    path = dir + "/w4.db";
+    options.synchronous = synchronous;
+    Open();
+    (void)engine->Deploy("w3-deal-stages.bpmn",
+                         ReadFile("w3-deal-stages.bpmn"));
+  }
+  void Open() {
+    store = std::move(*bpmn::persistence::SqliteStore::Open(path, options));
+    engine = std::move(*Engine::Open(*store, clock));
+  }
+  // The database file's size once closed (the write-ahead log checkpointed
+  // into it and removed).
+  std::uintmax_t ClosedBytes() {
+    engine.reset();
+    store.reset();
+    auto bytes = FileBytes(path);
+    Open();
+    return bytes;
+  }
+  ~Fixture() {
+    engine.reset();
+    store.reset();
+    fs::remove_all(dir);
+  }
+};
+
+double Percentile(std::vector<double> v, double p) {
+  if (v.empty()) return 0;
+  std::sort(v.begin(), v.end());
+  return v[static_cast<std::size_t>(p * static_cast<double>(v.size() - 1))];
+}
+
+// The open task of an instance, or 0 when it has none.
+Id OpenTask(const Engine& engine, Id instance) {
+  auto tasks = engine.runtime().OpenTasks(instance);
+  return tasks.empty() ? 0 : tasks.front().task->id;
+}
+
+void BM_W4(benchmark::State& state) {
+  Fixture f("FULL");
+  const Variables vars = {{"amount", bpmn::expr::Value(50000)}};
+  std::vector<double> step_us;
+  const auto bytes_before = f.ClosedBytes();
+  for (auto _ : state) {
+    auto t0 = Clock::now();
+    auto id = f.engine->Start("w3", vars);
+    step_us.push_back(
+        std::chrono::duration<double, std::micro>(Clock::now() - t0).count());
+    if (!id) {
+      state.SkipWithError(id.error().message.c_str());
+      return;
+    }
+    for (;;) {
+      if (!f.engine->ReloadInstance(*id)) break;
+      Id task = OpenTask(*f.engine, *id);
+      if (!task) break;
+      t0 = Clock::now();
+      auto done = f.engine->CompleteTask(task, "bench", {});
+      step_us.push_back(
+          std::chrono::duration<double, std::micro>(Clock::now() - t0).count());
+      if (!done) {
+        state.SkipWithError(done.error().message.c_str());
+        return;
+      }
+    }
+  }
+  state.SetItemsProcessed(state.iterations());
+  state.counters["step_p50_us"] = Percentile(step_us, 0.50);
+  state.counters["step_p99_us"] = Percentile(step_us, 0.99);
+  state.counters["bytes_per_instance"] =
+      static_cast<double>(f.ClosedBytes() - bytes_before) /
+      static_cast<double>(state.iterations());
+}
+BENCHMARK(BM_W4)->Unit(benchmark::kMillisecond)->MinTime(3);
+
+void BM_W4GroupCommit(benchmark::State& state) {
+  Fixture f("FULL");
+  const Variables vars = {{"amount", bpmn::expr::Value(50000)}};
+  std::vector<double> commit_us;
+  std::int64_t finished = 0;
+  for (auto _ : state) {
+    // One round per step: 100 commands, one transaction.
+    std::vector<Id> ids;
+    f.engine->BeginGroup();
+    for (int i = 0; i < 100; ++i) ids.push_back(*f.engine->Start("w3", vars));
+    auto t0 = Clock::now();
+    if (!f.engine->CommitGroup()) {
+      state.SkipWithError("group commit failed");
+      return;
+    }
+    commit_us.push_back(
+        std::chrono::duration<double, std::micro>(Clock::now() - t0).count());
+    for (bool open = true; open;) {
+      open = false;
+      f.engine->BeginGroup();
+      for (Id id : ids) {
+        Id task = OpenTask(*f.engine, id);
+        if (!task) continue;
+        open = true;
+        if (!f.engine->CompleteTask(task, "bench", {})) {
+          state.SkipWithError("a completion was refused");
+          return;
+        }
+      }
+      t0 = Clock::now();
+      if (!f.engine->CommitGroup()) {
+        state.SkipWithError("group commit failed");
+        return;
+      }
+      commit_us.push_back(
+          std::chrono::duration<double, std::micro>(Clock::now() - t0).count());
+    }
+    finished += 100;
+  }
+  state.SetItemsProcessed(finished);
+  state.counters["group_commit_p50_us"] = Percentile(commit_us, 0.50);
+  state.counters["group_commit_p99_us"] = Percentile(commit_us, 0.99);
+}
+BENCHMARK(BM_W4GroupCommit)->Unit(benchmark::kMillisecond)->MinTime(3);
+
+}  // namespace
+
+BENCHMARK_MAIN();
