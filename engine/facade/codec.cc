@@ -1,9 +1,10 @@
-// MessagePack through nlohmann::json. Records are positional arrays (field
+// MessagePack through msgpack-cxx: written straight into a buffer, read back
+// as a msgpack object tree in one arena. Records are positional arrays (field
 // order is the format); the first element of a snapshot or globals record is
 // the format number, so a later format can still read this one.
 #include "facade/codec.h"
 
-#include <nlohmann/json.hpp>
+#include <msgpack.hpp>
 #include <stdexcept>
 
 #include "expr/value.h"
@@ -11,12 +12,12 @@
 namespace bpmn::engine {
 namespace {
 
-using nlohmann::json;
 using runtime::Event;
 using runtime::EventType;
 using runtime::Id;
 using runtime::InstanceState;
 using runtime::TokenState;
+using Object = msgpack::object;
 
 constexpr int kFormat = 1;
 
@@ -26,11 +27,68 @@ struct Corrupt : std::runtime_error {
 };
 
 std::int64_t Ms(TimePoint t) { return t.time_since_epoch().count(); }
-TimePoint At(const json& j) {
-  return TimePoint(std::chrono::milliseconds(j.get<std::int64_t>()));
-}
 
-// ---- values: null, booleans and strings as themselves, the rest tagged.
+// ---- writing
+
+class Writer {
+ public:
+  Writer() : packer_(&buffer_) {}
+  Writer& Array(std::size_t n) {
+    packer_.pack_array(static_cast<std::uint32_t>(n));
+    return *this;
+  }
+  Writer& Int(std::int64_t v) {
+    packer_.pack_int64(v);
+    return *this;
+  }
+  Writer& UInt(std::uint64_t v) {
+    packer_.pack_uint64(v);
+    return *this;
+  }
+  Writer& Bool(bool v) {
+    if (v)
+      packer_.pack_true();
+    else
+      packer_.pack_false();
+    return *this;
+  }
+  Writer& Nil() {
+    packer_.pack_nil();
+    return *this;
+  }
+  Writer& Str(std::string_view s) {
+    packer_.pack_str(static_cast<std::uint32_t>(s.size()));
+    packer_.pack_str_body(s.data(), static_cast<std::uint32_t>(s.size()));
+    return *this;
+  }
+  Writer& Time(TimePoint t) { return Int(Ms(t)); }
+  Writer& Strings(const std::vector<std::string>& list) {
+    Array(list.size());
+    for (const auto& s : list) Str(s);
+    return *this;
+  }
+  Writer& Indices(const std::vector<std::uint32_t>& list) {
+    Array(list.size());
+    for (auto i : list) UInt(i);
+    return *this;
+  }
+  Writer& Offset(const std::optional<std::int32_t>& offset) {
+    return offset ? Int(*offset) : Nil();
+  }
+  Writer& Value(const expr::Value& v);
+  Writer& Variables(const runtime::Variables& vars) {
+    Array(vars.size());
+    for (const auto& [k, v] : vars) Array(2).Str(k).Value(v);
+    return *this;
+  }
+  std::string Take() { return std::string(buffer_.data(), buffer_.size()); }
+
+ private:
+  msgpack::sbuffer buffer_;
+  msgpack::packer<msgpack::sbuffer> packer_;
+};
+
+// Values: null, booleans and strings as themselves, the rest tagged arrays.
 enum ValueTag : int {
   kNumber = 1,
   kList,
@@ -43,384 +101,533 @@ enum ValueTag : int {
   kRange
 };
 
-json Offset(const std::optional<std::int32_t>& offset) {
-  return offset ? json(*offset) : json(nullptr);
-}
-std::optional<std::int32_t> OffsetFrom(const json& j) {
-  if (j.is_null()) return std::nullopt;
-  return j.get<std::int32_t>();
-}
-
-json ValueToJson(const expr::Value& v) {
+Writer& Writer::Value(const expr::Value& v) {
   using T = expr::Value::Type;
   switch (v.type()) {
     case T::kNull:
     case T::kFunction:  // not storable; a function value is never a variable
-      return nullptr;
+      return Nil();
     case T::kBoolean:
-      return v.boolean();
+      return Bool(v.boolean());
     case T::kString:
-      return v.string();
+      return Str(v.string());
     case T::kNumber:
-      return json::array({kNumber, v.number().ToString()});
-    case T::kList: {
-      json items = json::array();
-      for (const auto& item : v.list()) items.push_back(ValueToJson(item));
-      return json::array({kList, std::move(items)});
-    }
-    case T::kContext: {
-      json entries = json::array();
-      for (const auto& [k, item] : v.context())
-        entries.push_back(json::array({k, ValueToJson(item)}));
-      return json::array({kContext, std::move(entries)});
-    }
+      return Array(2).Int(kNumber).Str(v.number().ToString());
+    case T::kList:
+      Array(2).Int(kList).Array(v.list().size());
+      for (const auto& item : v.list()) Value(item);
+      return *this;
+    case T::kContext:
+      Array(2).Int(kContext).Array(v.context().size());
+      for (const auto& [k, item] : v.context()) Array(2).Str(k).Value(item);
+      return *this;
     case T::kDate:
-      return json::array({kDate, v.date().days});
+      return Array(2).Int(kDate).Int(v.date().days);
     case T::kTime:
-      return json::array(
-          {kTime, v.time().ms, Offset(v.time().offset_minutes), v.time().zone});
+      return Array(4)
+          .Int(kTime)
+          .Int(v.time().ms)
+          .Offset(v.time().offset_minutes)
+          .Str(v.time().zone);
     case T::kDateTime:
-      return json::array({kDateTime, v.date_time().local_ms,
-                          Offset(v.date_time().offset_minutes),
-                          v.date_time().zone});
+      return Array(4)
+          .Int(kDateTime)
+          .Int(v.date_time().local_ms)
+          .Offset(v.date_time().offset_minutes)
+          .Str(v.date_time().zone);
     case T::kDaysTimeDuration:
-      return json::array({kDaysTime, v.days_time().ms});
+      return Array(2).Int(kDaysTime).Int(v.days_time().ms);
     case T::kYearsMonthsDuration:
-      return json::array({kYearsMonths, v.years_months().months});
+      return Array(2).Int(kYearsMonths).Int(v.years_months().months);
     case T::kRange: {
       const expr::Range& r = v.range();
-      return json::array({kRange, ValueToJson(r.low), ValueToJson(r.high),
-                          r.low_closed, r.high_closed});
+      return Array(5)
+          .Int(kRange)
+          .Value(r.low)
+          .Value(r.high)
+          .Bool(r.low_closed)
+          .Bool(r.high_closed);
     }
   }
-  return nullptr;
+  return Nil();
 }
 
-expr::Value ValueFromJson(const json& j) {
-  if (j.is_null()) return {};
-  if (j.is_boolean()) return j.get<bool>();
-  if (j.is_string()) return j.get<std::string>();
-  if (!j.is_array() || j.empty()) throw Corrupt("unreadable value");
-  switch (j.at(0).get<int>()) {
+// ---- reading: every access checks the type and the bounds
+
+const Object& At(const Object& o, std::size_t i) {
+  if (o.type != msgpack::type::ARRAY || i >= o.via.array.size)
+    throw Corrupt("missing field");
+  return o.via.array.ptr[i];
+}
+std::size_t Size(const Object& o) {
+  if (o.type != msgpack::type::ARRAY) throw Corrupt("not a list");
+  return o.via.array.size;
+}
+std::int64_t Int(const Object& o) { return o.as<std::int64_t>(); }
+std::uint64_t UInt(const Object& o) { return o.as<std::uint64_t>(); }
+bool Bool(const Object& o) { return o.as<bool>(); }
+std::string Str(const Object& o) {
+  if (o.type != msgpack::type::STR) throw Corrupt("not a string");
+  return std::string(o.via.str.ptr, o.via.str.size);
+}
+TimePoint Time(const Object& o) {
+  return TimePoint(std::chrono::milliseconds(Int(o)));
+}
+std::optional<std::int32_t> Offset(const Object& o) {
+  if (o.is_nil()) return std::nullopt;
+  return o.as<std::int32_t>();
+}
+std::vector<std::string> Strings(const Object& o) {
+  std::vector<std::string> out;
+  for (std::size_t i = 0; i < Size(o); ++i) out.push_back(Str(At(o, i)));
+  return out;
+}
+
+expr::Value ReadValue(const Object& o) {
+  switch (o.type) {
+    case msgpack::type::NIL:
+      return {};
+    case msgpack::type::BOOLEAN:
+      return o.via.boolean;
+    case msgpack::type::STR:
+      return Str(o);
+    case msgpack::type::ARRAY:
+      break;
+    default:
+      throw Corrupt("unreadable value");
+  }
+  switch (Int(At(o, 0))) {
     case kNumber: {
-      auto d = expr::Decimal::Parse(j.at(1).get<std::string>());
+      auto d = expr::Decimal::Parse(Str(At(o, 1)));
       if (!d) throw Corrupt("unreadable number");
       return *d;
     }
     case kList: {
       expr::List items;
-      for (const auto& item : j.at(1)) items.push_back(ValueFromJson(item));
+      const Object& list = At(o, 1);
+      for (std::size_t i = 0; i < Size(list); ++i)
+        items.push_back(ReadValue(At(list, i)));
       return items;
     }
     case kContext: {
       expr::Context entries;
-      for (const auto& e : j.at(1))
-        entries.emplace_back(e.at(0).get<std::string>(),
-                             ValueFromJson(e.at(1)));
+      const Object& list = At(o, 1);
+      for (std::size_t i = 0; i < Size(list); ++i)
+        entries.emplace_back(Str(At(At(list, i), 0)),
+                             ReadValue(At(At(list, i), 1)));
       return entries;
     }
     case kDate:
-      return expr::Date{j.at(1).get<std::int32_t>()};
+      return expr::Date{static_cast<std::int32_t>(Int(At(o, 1)))};
     case kTime:
-      return expr::Time{j.at(1).get<std::int64_t>(), OffsetFrom(j.at(2)),
-                        j.at(3).get<std::string>()};
+      return expr::Time{Int(At(o, 1)), Offset(At(o, 2)), Str(At(o, 3))};
     case kDateTime:
-      return expr::DateTime{j.at(1).get<std::int64_t>(), OffsetFrom(j.at(2)),
-                            j.at(3).get<std::string>()};
+      return expr::DateTime{Int(At(o, 1)), Offset(At(o, 2)), Str(At(o, 3))};
     case kDaysTime:
-      return expr::DaysTimeDuration{j.at(1).get<std::int64_t>()};
+      return expr::DaysTimeDuration{Int(At(o, 1))};
     case kYearsMonths:
-      return expr::YearsMonthsDuration{j.at(1).get<std::int64_t>()};
+      return expr::YearsMonthsDuration{Int(At(o, 1))};
     case kRange: {
       auto r = std::make_shared<expr::Range>();
-      r->low = ValueFromJson(j.at(1));
-      r->high = ValueFromJson(j.at(2));
-      r->low_closed = j.at(3).get<bool>();
-      r->high_closed = j.at(4).get<bool>();
+      r->low = ReadValue(At(o, 1));
+      r->high = ReadValue(At(o, 2));
+      r->low_closed = Bool(At(o, 3));
+      r->high_closed = Bool(At(o, 4));
       return std::shared_ptr<const expr::Range>(std::move(r));
     }
   }
   throw Corrupt("unknown value tag");
 }
 
-json VariablesToJson(const runtime::Variables& vars) {
-  json out = json::array();
-  for (const auto& [k, v] : vars)
-    out.push_back(json::array({k, ValueToJson(v)}));
-  return out;
-}
-runtime::Variables VariablesFromJson(const json& j) {
+runtime::Variables ReadVariables(const Object& o) {
   runtime::Variables out;
-  for (const auto& e : j)
-    out.emplace(e.at(0).get<std::string>(), ValueFromJson(e.at(1)));
+  for (std::size_t i = 0; i < Size(o); ++i)
+    out.emplace(Str(At(At(o, i), 0)), ReadValue(At(At(o, i), 1)));
   return out;
 }
 
-// ---- bounds checks against the definitions
+// Indices checked against the definitions.
 struct Bounds {
   std::size_t nodes, flows, processes;
-  std::uint32_t Node(const json& j) const {
-    auto n = j.get<std::uint32_t>();
+  std::uint32_t Node(const Object& o) const {
+    auto n = o.as<std::uint32_t>();
     if (n != model::kNoIndex && n >= nodes)
       throw Corrupt("element out of range");
     return n;
   }
-  std::uint32_t Flow(const json& j) const {
-    auto f = j.get<std::uint32_t>();
+  std::uint32_t Flow(const Object& o) const {
+    auto f = o.as<std::uint32_t>();
     if (f != model::kNoIndex && f >= flows) throw Corrupt("flow out of range");
     return f;
   }
+  std::vector<std::uint32_t> Nodes(const Object& o) const {
+    std::vector<std::uint32_t> out;
+    for (std::size_t i = 0; i < Size(o); ++i) out.push_back(Node(At(o, i)));
+    return out;
+  }
 };
 
+Bounds BoundsOf(const model::Definitions& d) {
+  return Bounds{d.nodes().size(), d.flows().size(), d.processes().size()};
+}
+
 template <typename E>
-E EnumFrom(const json& j, E last) {
-  auto v = j.get<int>();
-  if (v < 0 || v > static_cast<int>(last)) throw Corrupt("unknown state");
+E Enum(const Object& o, E last) {
+  auto v = Int(o);
+  if (v < 0 || v > static_cast<std::int64_t>(last))
+    throw Corrupt("unknown state");
   return static_cast<E>(v);
 }
 
-json Strings(const std::vector<std::string>& list) { return list; }
-std::vector<std::string> StringsFrom(const json& j) {
-  return j.get<std::vector<std::string>>();
-}
-json Indices(const std::vector<std::uint32_t>& list) { return list; }
+// ---- instances
 
-json InstanceToJson(const InstanceState& s) {
-  json tokens = json::array();
+std::string WriteInstance(const InstanceState& s) {
+  Writer w;
+  w.Array(21).Int(kFormat).UInt(s.id).UInt(s.process).Str(s.business_key);
+  w.Int(static_cast<int>(s.status))
+      .UInt(s.parent_instance)
+      .UInt(s.parent_token);
+  w.Array(s.tokens.size());
   for (const auto& [id, t] : s.tokens)
-    tokens.push_back({t.id, t.node, t.scope, static_cast<int>(t.state),
-                      t.via_flow, t.inner});
-  json joins = json::array();
-  for (const auto& [key, join] : s.joins)
-    joins.push_back({key.first, key.second, join.by_flow, join.filled});
-  json reach = json::array();
+    w.Array(6)
+        .UInt(t.id)
+        .UInt(t.node)
+        .UInt(t.scope)
+        .Int(static_cast<int>(t.state))
+        .UInt(t.via_flow)
+        .Bool(t.inner);
+  w.Array(s.joins.size());
+  for (const auto& [key, join] : s.joins) {
+    w.Array(4).UInt(key.first).UInt(key.second).Array(join.by_flow.size());
+    for (const auto& tokens : join.by_flow) {
+      w.Array(tokens.size());
+      for (Id t : tokens) w.UInt(t);
+    }
+    w.UInt(join.filled);
+  }
+  w.Array(s.join_reach.size());
   for (const auto& [key, n] : s.join_reach)
-    reach.push_back({key.first, key.second, n});
-  json scopes = json::array();
+    w.Array(3).UInt(key.first).UInt(key.second).Int(n);
+  w.Array(s.scopes.size());
   for (const auto& sc : s.scopes)
-    scopes.push_back({sc.id, sc.parent, sc.node, sc.host_token,
-                      VariablesToJson(sc.variables), sc.open, sc.multi_instance,
-                      ValueToJson(sc.items), sc.local});
-  json tasks = json::array();
-  for (const auto& t : s.tasks)
-    tasks.push_back({t.id, t.token, t.node, Strings(t.roles),
-                     Strings(t.candidate_users), t.assignee, Ms(t.created),
-                     t.due ? json(Ms(*t.due)) : json(nullptr), t.open});
-  json jobs = json::array();
+    w.Array(9)
+        .UInt(sc.id)
+        .UInt(sc.parent)
+        .UInt(sc.node)
+        .UInt(sc.host_token)
+        .Variables(sc.variables)
+        .Bool(sc.open)
+        .Bool(sc.multi_instance)
+        .Value(sc.items)
+        .Bool(sc.local);
+  w.Array(s.tasks.size());
+  for (const auto& t : s.tasks) {
+    w.Array(9).UInt(t.id).UInt(t.token).UInt(t.node).Strings(t.roles);
+    w.Strings(t.candidate_users).Str(t.assignee).Time(t.created);
+    if (t.due)
+      w.Time(*t.due);
+    else
+      w.Nil();
+    w.Bool(t.open);
+  }
+  w.Array(s.jobs.size());
   for (const auto& j : s.jobs)
-    jobs.push_back({j.id, j.token, j.node, j.type, j.retries, j.open});
-  json timers = json::array();
+    w.Array(6)
+        .UInt(j.id)
+        .UInt(j.token)
+        .UInt(j.node)
+        .Str(j.type)
+        .Int(j.retries)
+        .Bool(j.open);
+  w.Array(s.timers.size());
   for (const auto& t : s.timers)
-    timers.push_back(
-        {t.id, t.token, t.node, Ms(t.due), t.remaining, t.interval_ms, t.open});
-  json subs = json::array();
+    w.Array(7)
+        .UInt(t.id)
+        .UInt(t.token)
+        .UInt(t.node)
+        .Time(t.due)
+        .Int(t.remaining)
+        .Int(t.interval_ms)
+        .Bool(t.open);
+  w.Array(s.subscriptions.size());
   for (const auto& x : s.subscriptions)
-    subs.push_back({x.id, x.token, x.node, x.signal, x.name, x.correlation_key,
-                    x.open, x.conditional, x.armed_true});
-  json incidents = json::array();
+    w.Array(9)
+        .UInt(x.id)
+        .UInt(x.token)
+        .UInt(x.node)
+        .Bool(x.signal)
+        .Str(x.name)
+        .Str(x.correlation_key)
+        .Bool(x.open)
+        .Bool(x.conditional)
+        .Bool(x.armed_true);
+  w.Array(s.incidents.size());
   for (const auto& i : s.incidents)
-    incidents.push_back({i.id, i.token, i.node, i.message, i.open});
-  json queue = json::array();
+    w.Array(5).UInt(i.id).UInt(i.token).UInt(i.node).Str(i.message).Bool(
+        i.open);
+  w.Indices(s.completed).Indices(s.escalated).Indices(s.taken_flows);
+  w.Array(s.compensation_queue.size());
   for (const auto& [thrower, nodes] : s.compensation_queue)
-    queue.push_back({thrower, Indices(nodes)});
-  json compensating = json::array();
+    w.Array(2).UInt(thrower).Indices(nodes);
+  w.Array(s.compensating.size());
   for (const auto& [handler, thrower] : s.compensating)
-    compensating.push_back({handler, thrower});
-  return json::array({kFormat,
-                      s.id,
-                      s.process,
-                      s.business_key,
-                      static_cast<int>(s.status),
-                      s.parent_instance,
-                      s.parent_token,
-                      std::move(tokens),
-                      std::move(joins),
-                      std::move(reach),
-                      std::move(scopes),
-                      std::move(tasks),
-                      std::move(jobs),
-                      std::move(timers),
-                      std::move(subs),
-                      std::move(incidents),
-                      Indices(s.completed),
-                      Indices(s.escalated),
-                      Indices(s.taken_flows),
-                      std::move(queue),
-                      std::move(compensating)});
+    w.Array(2).UInt(handler).UInt(thrower);
+  return w.Take();
 }
 
-std::vector<std::uint32_t> NodesFrom(const json& j, const Bounds& b) {
-  std::vector<std::uint32_t> out;
-  for (const auto& n : j) out.push_back(b.Node(n));
-  return out;
-}
-
-std::unique_ptr<InstanceState> InstanceFromJson(
-    const json& j, std::shared_ptr<const model::Definitions> defs) {
-  if (j.at(0).get<int>() != kFormat) throw Corrupt("unknown snapshot format");
-  Bounds b{defs->nodes().size(), defs->flows().size(),
-           defs->processes().size()};
+std::unique_ptr<InstanceState> ReadInstance(
+    const Object& o, std::shared_ptr<const model::Definitions> defs) {
+  if (Int(At(o, 0)) != kFormat) throw Corrupt("unknown snapshot format");
+  const Bounds b = BoundsOf(*defs);
   auto s = std::make_unique<InstanceState>();
-  s->id = j.at(1).get<Id>();
-  s->process = j.at(2).get<std::uint32_t>();
+  s->id = UInt(At(o, 1));
+  s->process = At(o, 2).as<std::uint32_t>();
   if (s->process >= b.processes) throw Corrupt("process out of range");
   s->definitions = std::move(defs);
-  s->business_key = j.at(3).get<std::string>();
-  s->status = EnumFrom(j.at(4), runtime::InstanceStatus::kIncident);
-  s->parent_instance = j.at(5).get<Id>();
-  s->parent_token = j.at(6).get<Id>();
-  for (const auto& t : j.at(7)) {
-    runtime::Token token{
-        t.at(0).get<Id>(), b.Node(t.at(1)),
-        t.at(2).get<Id>(), EnumFrom(t.at(3), TokenState::kDone),
-        b.Flow(t.at(4)),   t.at(5).get<bool>()};
+  s->business_key = Str(At(o, 3));
+  s->status = Enum(At(o, 4), runtime::InstanceStatus::kIncident);
+  s->parent_instance = UInt(At(o, 5));
+  s->parent_token = UInt(At(o, 6));
+  const Object& tokens = At(o, 7);
+  for (std::size_t i = 0; i < Size(tokens); ++i) {
+    const Object& t = At(tokens, i);
+    runtime::Token token{UInt(At(t, 0)),   b.Node(At(t, 1)),
+                         UInt(At(t, 2)),   Enum(At(t, 3), TokenState::kDone),
+                         b.Flow(At(t, 4)), Bool(At(t, 5))};
     if (token.node == model::kNoIndex) throw Corrupt("token without element");
     s->tokens.emplace(token.id, token);
   }
-  for (const auto& x : j.at(8)) {
+  const Object& joins = At(o, 8);
+  for (std::size_t i = 0; i < Size(joins); ++i) {
+    const Object& x = At(joins, i);
     runtime::JoinState join;
-    join.by_flow = x.at(2).get<std::vector<std::vector<Id>>>();
-    join.filled = x.at(3).get<std::size_t>();
-    s->joins.emplace(std::pair{b.Node(x.at(0)), x.at(1).get<Id>()},
+    const Object& by_flow = At(x, 2);
+    for (std::size_t f = 0; f < Size(by_flow); ++f) {
+      std::vector<Id> ids;
+      for (std::size_t k = 0; k < Size(At(by_flow, f)); ++k)
+        ids.push_back(UInt(At(At(by_flow, f), k)));
+      join.by_flow.push_back(std::move(ids));
+    }
+    join.filled = UInt(At(x, 3));
+    s->joins.emplace(std::pair{b.Node(At(x, 0)), UInt(At(x, 1))},
                      std::move(join));
   }
-  for (const auto& x : j.at(9))
-    s->join_reach.emplace(std::pair{b.Node(x.at(0)), x.at(1).get<Id>()},
-                          x.at(2).get<std::int64_t>());
-  for (const auto& x : j.at(10)) {
+  const Object& reach = At(o, 9);
+  for (std::size_t i = 0; i < Size(reach); ++i) {
+    const Object& x = At(reach, i);
+    s->join_reach.emplace(std::pair{b.Node(At(x, 0)), UInt(At(x, 1))},
+                          Int(At(x, 2)));
+  }
+  const Object& scopes = At(o, 10);
+  for (std::size_t i = 0; i < Size(scopes); ++i) {
+    const Object& x = At(scopes, i);
     runtime::Scope sc;
-    sc.id = x.at(0).get<Id>();
-    sc.parent = x.at(1).get<Id>();
-    sc.node = b.Node(x.at(2));
-    sc.host_token = x.at(3).get<Id>();
-    sc.variables = VariablesFromJson(x.at(4));
-    sc.open = x.at(5).get<bool>();
-    sc.multi_instance = x.at(6).get<bool>();
-    sc.items = ValueFromJson(x.at(7));
-    sc.local = x.at(8).get<bool>();
+    sc.id = UInt(At(x, 0));
+    sc.parent = UInt(At(x, 1));
+    sc.node = b.Node(At(x, 2));
+    sc.host_token = UInt(At(x, 3));
+    sc.variables = ReadVariables(At(x, 4));
+    sc.open = Bool(At(x, 5));
+    sc.multi_instance = Bool(At(x, 6));
+    sc.items = ReadValue(At(x, 7));
+    sc.local = Bool(At(x, 8));
     s->scopes.push_back(std::move(sc));
   }
-  for (const auto& x : j.at(11)) {
+  const Object& tasks = At(o, 11);
+  for (std::size_t i = 0; i < Size(tasks); ++i) {
+    const Object& x = At(tasks, i);
     runtime::UserTask t;
-    t.id = x.at(0).get<Id>();
-    t.token = x.at(1).get<Id>();
-    t.node = b.Node(x.at(2));
-    t.roles = StringsFrom(x.at(3));
-    t.candidate_users = StringsFrom(x.at(4));
-    t.assignee = x.at(5).get<std::string>();
-    t.created = At(x.at(6));
-    if (!x.at(7).is_null()) t.due = At(x.at(7));
-    t.open = x.at(8).get<bool>();
+    t.id = UInt(At(x, 0));
+    t.token = UInt(At(x, 1));
+    t.node = b.Node(At(x, 2));
+    t.roles = Strings(At(x, 3));
+    t.candidate_users = Strings(At(x, 4));
+    t.assignee = Str(At(x, 5));
+    t.created = Time(At(x, 6));
+    if (!At(x, 7).is_nil()) t.due = Time(At(x, 7));
+    t.open = Bool(At(x, 8));
     s->tasks.push_back(std::move(t));
   }
-  for (const auto& x : j.at(12))
-    s->jobs.push_back(runtime::Job{x.at(0).get<Id>(), x.at(1).get<Id>(),
-                                   b.Node(x.at(2)), x.at(3).get<std::string>(),
-                                   x.at(4).get<std::int64_t>(),
-                                   x.at(5).get<bool>()});
-  for (const auto& x : j.at(13))
-    s->timers.push_back(
-        runtime::Timer{x.at(0).get<Id>(), x.at(1).get<Id>(), b.Node(x.at(2)),
-                       At(x.at(3)), x.at(4).get<std::int64_t>(),
-                       x.at(5).get<std::int64_t>(), x.at(6).get<bool>()});
-  for (const auto& x : j.at(14))
-    s->subscriptions.push_back(runtime::Subscription{
-        x.at(0).get<Id>(), x.at(1).get<Id>(), b.Node(x.at(2)),
-        x.at(3).get<bool>(), x.at(4).get<std::string>(),
-        x.at(5).get<std::string>(), x.at(6).get<bool>(), x.at(7).get<bool>(),
-        x.at(8).get<bool>()});
-  for (const auto& x : j.at(15))
-    s->incidents.push_back(
-        runtime::Incident{x.at(0).get<Id>(), x.at(1).get<Id>(), b.Node(x.at(2)),
-                          x.at(3).get<std::string>(), x.at(4).get<bool>()});
-  s->completed = NodesFrom(j.at(16), b);
-  s->escalated = NodesFrom(j.at(17), b);
-  for (const auto& f : j.at(18)) s->taken_flows.push_back(b.Flow(f));
-  for (const auto& x : j.at(19))
-    s->compensation_queue[x.at(0).get<Id>()] = NodesFrom(x.at(1), b);
-  for (const auto& x : j.at(20))
-    s->compensating[x.at(0).get<Id>()] = x.at(1).get<Id>();
+  const Object& jobs = At(o, 12);
+  for (std::size_t i = 0; i < Size(jobs); ++i) {
+    const Object& x = At(jobs, i);
+    s->jobs.push_back(runtime::Job{UInt(At(x, 0)), UInt(At(x, 1)),
+                                   b.Node(At(x, 2)), Str(At(x, 3)),
+                                   Int(At(x, 4)), Bool(At(x, 5))});
+  }
+  const Object& timers = At(o, 13);
+  for (std::size_t i = 0; i < Size(timers); ++i) {
+    const Object& x = At(timers, i);
+    s->timers.push_back(runtime::Timer{
+        UInt(At(x, 0)), UInt(At(x, 1)), b.Node(At(x, 2)), Time(At(x, 3)),
+        Int(At(x, 4)), Int(At(x, 5)), Bool(At(x, 6))});
+  }
+  const Object& subs = At(o, 14);
+  for (std::size_t i = 0; i < Size(subs); ++i) {
+    const Object& x = At(subs, i);
+    s->subscriptions.push_back(
+        runtime::Subscription{UInt(At(x, 0)), UInt(At(x, 1)), b.Node(At(x, 2)),
+                              Bool(At(x, 3)), Str(At(x, 4)), Str(At(x, 5)),
+                              Bool(At(x, 6)), Bool(At(x, 7)), Bool(At(x, 8))});
+  }
+  const Object& incidents = At(o, 15);
+  for (std::size_t i = 0; i < Size(incidents); ++i) {
+    const Object& x = At(incidents, i);
+    s->incidents.push_back(runtime::Incident{UInt(At(x, 0)), UInt(At(x, 1)),
+                                             b.Node(At(x, 2)), Str(At(x, 3)),
+                                             Bool(At(x, 4))});
+  }
+  s->completed = b.Nodes(At(o, 16));
+  s->escalated = b.Nodes(At(o, 17));
+  const Object& flows = At(o, 18);
+  for (std::size_t i = 0; i < Size(flows); ++i)
+    s->taken_flows.push_back(b.Flow(At(flows, i)));
+  const Object& queue = At(o, 19);
+  for (std::size_t i = 0; i < Size(queue); ++i)
+    s->compensation_queue[UInt(At(At(queue, i), 0))] =
+        b.Nodes(At(At(queue, i), 1));
+  const Object& compensating = At(o, 20);
+  for (std::size_t i = 0; i < Size(compensating); ++i)
+    s->compensating[UInt(At(At(compensating, i), 0))] =
+        UInt(At(At(compensating, i), 1));
   return s;
 }
 
-// An event relative to the one before it in its record: the sequence and
-// time deltas, then its fields; trailing fields at their defaults are left
-// out, and element and flow indices are stored plus one (0: none).
-json EventToJson(const Event& e, const Event& before) {
-  auto index = [](std::uint32_t i) -> std::uint64_t {
-    return i == model::kNoIndex ? 0 : std::uint64_t{i} + 1;
-  };
-  json fields =
-      json::array({static_cast<int>(e.type), e.seq - before.seq,
-                   Ms(e.at) - Ms(before.at), e.token, e.scope, e.parent, e.item,
-                   index(e.node), index(e.flow), static_cast<int>(e.state),
-                   e.flag, e.number, e.number2, Ms(e.time), e.text, e.text2,
-                   Strings(e.list), Strings(e.list2), ValueToJson(e.value)});
-  while (fields.size() > 3) {
-    const json& last = fields.back();
-    bool is_default = last.is_null() ||
-                      (last.is_boolean() && !last.get<bool>()) ||
-                      (last.is_number() && last.get<std::int64_t>() == 0) ||
-                      (last.is_string() && last.get<std::string>().empty()) ||
-                      (last.is_array() && last.empty());
-    if (!is_default) break;
-    fields.erase(fields.size() - 1);
-  }
-  return fields;
+// ---- events: each relative to the one before it in its record (sequence
+// and time deltas), then its fields; trailing fields at their defaults are
+// left out, element and flow indices are stored plus one (0: none).
+
+constexpr std::size_t kEventFields = 19;
+
+std::uint64_t IndexPlusOne(std::uint32_t i) {
+  return i == model::kNoIndex ? 0 : std::uint64_t{i} + 1;
 }
 
-Event EventFromJson(const json& j, const Event& before) {
-  auto field = [&](std::size_t i) -> const json* {
-    return i < j.size() ? &j.at(i) : nullptr;
-  };
-  auto number = [&](std::size_t i) -> std::int64_t {
-    const json* f = field(i);
-    return f ? f->get<std::int64_t>() : 0;
-  };
-  auto text = [&](std::size_t i) -> std::string {
-    const json* f = field(i);
-    return f ? f->get<std::string>() : std::string();
-  };
+// How many of the event's fields must be written: up to the last one that
+// is not at its default (at least the type and the two deltas).
+std::size_t UsedFields(const Event& e) {
+  const bool used[kEventFields] = {true,
+                                   true,
+                                   true,
+                                   e.token != 0,
+                                   e.scope != 0,
+                                   e.parent != 0,
+                                   e.item != 0,
+                                   e.node != model::kNoIndex,
+                                   e.flow != model::kNoIndex,
+                                   e.state != TokenState::kReady,
+                                   e.flag,
+                                   e.number != 0,
+                                   e.number2 != 0,
+                                   Ms(e.time) != 0,
+                                   !e.text.empty(),
+                                   !e.text2.empty(),
+                                   !e.list.empty(),
+                                   !e.list2.empty(),
+                                   !e.value.is_null()};
+  std::size_t n = kEventFields;
+  while (n > 3 && !used[n - 1]) --n;
+  return n;
+}
+
+void WriteEvent(Writer& w, const Event& e, const Event& before) {
+  const std::size_t n = UsedFields(e);
+  w.Array(n);
+  w.Int(static_cast<int>(e.type))
+      .UInt(e.seq - before.seq)
+      .Int(Ms(e.at) - Ms(before.at));
+  for (std::size_t i = 3; i < n; ++i) {
+    switch (i) {
+      case 3:
+        w.UInt(e.token);
+        break;
+      case 4:
+        w.UInt(e.scope);
+        break;
+      case 5:
+        w.UInt(e.parent);
+        break;
+      case 6:
+        w.UInt(e.item);
+        break;
+      case 7:
+        w.UInt(IndexPlusOne(e.node));
+        break;
+      case 8:
+        w.UInt(IndexPlusOne(e.flow));
+        break;
+      case 9:
+        w.Int(static_cast<int>(e.state));
+        break;
+      case 10:
+        w.Bool(e.flag);
+        break;
+      case 11:
+        w.Int(e.number);
+        break;
+      case 12:
+        w.Int(e.number2);
+        break;
+      case 13:
+        w.Time(e.time);
+        break;
+      case 14:
+        w.Str(e.text);
+        break;
+      case 15:
+        w.Str(e.text2);
+        break;
+      case 16:
+        w.Strings(e.list);
+        break;
+      case 17:
+        w.Strings(e.list2);
+        break;
+      case 18:
+        w.Value(e.value);
+        break;
+    }
+  }
+}
+
+Event ReadEvent(const Object& o, const Event& before) {
+  const std::size_t n = Size(o);
+  auto has = [&](std::size_t i) { return i < n; };
   auto index = [&](std::size_t i) -> std::uint32_t {
-    auto v = number(i);
-    if (v < 0 || v > std::int64_t{model::kNoIndex}) throw Corrupt("index");
+    if (!has(i)) return model::kNoIndex;
+    auto v = UInt(At(o, i));
+    if (v > std::uint64_t{model::kNoIndex}) throw Corrupt("index");
     return v == 0 ? model::kNoIndex : static_cast<std::uint32_t>(v - 1);
   };
   Event e;
-  e.type = EnumFrom(j.at(0), EventType::kCompensationDone);
-  e.seq = before.seq + static_cast<std::uint64_t>(number(1));
-  e.at = TimePoint(std::chrono::milliseconds(Ms(before.at) + number(2)));
+  e.type = Enum(At(o, 0), EventType::kCompensationDone);
+  e.seq = before.seq + UInt(At(o, 1));
+  e.at = TimePoint(std::chrono::milliseconds(Ms(before.at) + Int(At(o, 2))));
   e.instance = before.instance;
-  e.token = static_cast<Id>(number(3));
-  e.scope = static_cast<Id>(number(4));
-  e.parent = static_cast<Id>(number(5));
-  e.item = static_cast<Id>(number(6));
+  if (has(3)) e.token = UInt(At(o, 3));
+  if (has(4)) e.scope = UInt(At(o, 4));
+  if (has(5)) e.parent = UInt(At(o, 5));
+  if (has(6)) e.item = UInt(At(o, 6));
   e.node = index(7);
   e.flow = index(8);
-  e.state =
-      field(9) ? EnumFrom(*field(9), TokenState::kDone) : TokenState::kReady;
-  e.flag = field(10) && field(10)->get<bool>();
-  e.number = number(11);
-  e.number2 = number(12);
-  e.time = TimePoint(std::chrono::milliseconds(number(13)));
-  e.text = text(14);
-  e.text2 = text(15);
-  if (field(16)) e.list = StringsFrom(*field(16));
-  if (field(17)) e.list2 = StringsFrom(*field(17));
-  if (field(18)) e.value = ValueFromJson(*field(18));
+  if (has(9)) e.state = Enum(At(o, 9), TokenState::kDone);
+  if (has(10)) e.flag = Bool(At(o, 10));
+  if (has(11)) e.number = Int(At(o, 11));
+  if (has(12)) e.number2 = Int(At(o, 12));
+  if (has(13)) e.time = Time(At(o, 13));
+  if (has(14)) e.text = Str(At(o, 14));
+  if (has(15)) e.text2 = Str(At(o, 15));
+  if (has(16)) e.list = Strings(At(o, 16));
+  if (has(17)) e.list2 = Strings(At(o, 17));
+  if (has(18)) e.value = ReadValue(At(o, 18));
   return e;
-}
-
-std::string Pack(const json& j) {
-  auto bytes = json::to_msgpack(j);
-  return std::string(bytes.begin(), bytes.end());
 }
 
 template <typename T, typename F>
 Result<T> Unpack(std::string_view data, const char* what, F&& read) {
   try {
-    json j = json::from_msgpack(data.begin(), data.end());
-    return read(j);
+    msgpack::object_handle handle = msgpack::unpack(data.data(), data.size());
+    return read(handle.get());
   } catch (const std::exception& ex) {
     return Fail(ErrorCode::kIo,
                 std::string("damaged ") + what + " record: " + ex.what());
@@ -430,15 +637,14 @@ Result<T> Unpack(std::string_view data, const char* what, F&& read) {
 }  // namespace
 
 std::string EncodeInstance(const InstanceState& state) {
-  return Pack(InstanceToJson(state));
+  return WriteInstance(state);
 }
 
 Result<std::unique_ptr<InstanceState>> DecodeInstance(
     std::string_view data, std::shared_ptr<const model::Definitions> defs) {
   if (!defs) return Fail(ErrorCode::kIo, "instance without definitions");
   return Unpack<std::unique_ptr<InstanceState>>(
-      data, "instance",
-      [&](const json& j) { return InstanceFromJson(j, defs); });
+      data, "instance", [&](const Object& o) { return ReadInstance(o, defs); });
 }
 
 store::EventRecord EncodeEvents(const std::vector<Event>& events) {
@@ -451,69 +657,84 @@ store::EventRecord EncodeEvents(const std::vector<Event>& events) {
   record.at = Ms(before.at);
   record.instance = events.front().instance;
   record.count = static_cast<std::int64_t>(events.size());
-  json list = json::array();
+  Writer w;
+  w.Array(events.size());
   for (const auto& e : events) {
-    list.push_back(EventToJson(e, before));
-    before = e;
+    WriteEvent(w, e, before);
+    before.seq = e.seq;
+    before.at = e.at;
   }
-  record.data = Pack(list);
+  record.data = w.Take();
   return record;
 }
 
 Result<std::vector<Event>> DecodeEvents(const store::EventRecord& record) {
-  return Unpack<std::vector<Event>>(record.data, "history", [&](const json& j) {
-    std::vector<Event> out;
-    Event before;
-    before.seq = record.seq;
-    before.at = TimePoint(std::chrono::milliseconds(record.at));
-    before.instance = record.instance;
-    for (const auto& item : j) {
-      Event e = EventFromJson(item, before);
-      before = e;
-      out.push_back(std::move(e));
-    }
-    return out;
-  });
+  return Unpack<std::vector<Event>>(
+      record.data, "history", [&](const Object& o) {
+        std::vector<Event> out;
+        Event before;
+        before.seq = record.seq;
+        before.at = TimePoint(std::chrono::milliseconds(record.at));
+        before.instance = record.instance;
+        for (std::size_t i = 0; i < Size(o); ++i) {
+          Event e = ReadEvent(At(o, i), before);
+          before.seq = e.seq;
+          before.at = e.at;
+          out.push_back(std::move(e));
+        }
+        return out;
+      });
 }
 
 std::string EncodeGlobals(const runtime::Runtime::Globals& g,
                           const DefinitionsIdOf& id_of) {
-  json timers = json::array();
+  Writer w;
+  w.Array(5).Int(kFormat).UInt(g.next_id).UInt(g.next_seq);
+  w.Array(g.start_timers.size());
   for (const auto& t : g.start_timers)
-    timers.push_back({t.id, id_of(t.definitions.get()), t.process, t.node,
-                      Ms(t.due), t.remaining, t.interval_ms});
-  json buffered = json::array();
+    w.Array(7)
+        .UInt(t.id)
+        .Int(id_of(t.definitions.get()))
+        .UInt(t.process)
+        .UInt(t.node)
+        .Time(t.due)
+        .Int(t.remaining)
+        .Int(t.interval_ms);
+  w.Array(g.buffered.size());
   for (const auto& m : g.buffered)
-    buffered.push_back(
-        {m.name, m.key, VariablesToJson(m.variables), Ms(m.expires)});
-  return Pack(json::array({kFormat, g.next_id, g.next_seq, std::move(timers),
-                           std::move(buffered)}));
+    w.Array(4).Str(m.name).Str(m.key).Variables(m.variables).Time(m.expires);
+  return w.Take();
 }
 
 Result<runtime::Runtime::Globals> DecodeGlobals(std::string_view data,
                                                 const DefinitionsById& by_id) {
-  return Unpack<runtime::Runtime::Globals>(data, "engine", [&](const json& j) {
-    if (j.at(0).get<int>() != kFormat) throw Corrupt("unknown engine format");
-    runtime::Runtime::Globals g;
-    g.next_id = j.at(1).get<std::uint64_t>();
-    g.next_seq = j.at(2).get<std::uint64_t>();
-    for (const auto& x : j.at(3)) {
-      auto defs = by_id(x.at(1).get<std::int64_t>());
-      if (!defs) throw Corrupt("start timer of unknown definitions");
-      Bounds b{defs->nodes().size(), defs->flows().size(),
-               defs->processes().size()};
-      auto process = x.at(2).get<std::uint32_t>();
-      if (process >= b.processes) throw Corrupt("process out of range");
-      g.start_timers.push_back(runtime::Runtime::StartTimer{
-          x.at(0).get<Id>(), defs, process, b.Node(x.at(3)), At(x.at(4)),
-          x.at(5).get<std::int64_t>(), x.at(6).get<std::int64_t>()});
-    }
-    for (const auto& x : j.at(4))
-      g.buffered.push_back(runtime::Runtime::BufferedMessage{
-          x.at(0).get<std::string>(), x.at(1).get<std::string>(),
-          VariablesFromJson(x.at(2)), At(x.at(3))});
-    return g;
-  });
+  return Unpack<runtime::Runtime::Globals>(
+      data, "engine", [&](const Object& o) {
+        if (Int(At(o, 0)) != kFormat) throw Corrupt("unknown engine format");
+        runtime::Runtime::Globals g;
+        g.next_id = UInt(At(o, 1));
+        g.next_seq = UInt(At(o, 2));
+        const Object& timers = At(o, 3);
+        for (std::size_t i = 0; i < Size(timers); ++i) {
+          const Object& x = At(timers, i);
+          auto defs = by_id(Int(At(x, 1)));
+          if (!defs) throw Corrupt("start timer of unknown definitions");
+          const Bounds b = BoundsOf(*defs);
+          auto process = At(x, 2).as<std::uint32_t>();
+          if (process >= b.processes) throw Corrupt("process out of range");
+          g.start_timers.push_back(runtime::Runtime::StartTimer{
+              UInt(At(x, 0)), defs, process, b.Node(At(x, 3)), Time(At(x, 4)),
+              Int(At(x, 5)), Int(At(x, 6))});
+        }
+        const Object& buffered = At(o, 4);
+        for (std::size_t i = 0; i < Size(buffered); ++i) {
+          const Object& x = At(buffered, i);
+          g.buffered.push_back(runtime::Runtime::BufferedMessage{
+              Str(At(x, 0)), Str(At(x, 1)), ReadVariables(At(x, 2)),
+              Time(At(x, 3))});
+        }
+        return g;
+      });
 }
 
 }  // namespace bpmn::engine

@@ -260,11 +260,13 @@ Result<T> Engine::Command(F&& run) {
     if (grouping_) return out;
     auto committed = Flush();
     if (committed) return out;
-    // Another writer committed elsewhere in the meantime: run again on
-    // the fresh state. A conflict on this command's own instance is reported.
+    // Another writer committed in the meantime (Flush has read its state).
+    // If it changed an instance this command changed, the command was built
+    // on a stale instance: a conflict, reported. Otherwise only ids or the
+    // engine row collided: run the command again on the fresh state.
     const Error& error = committed.error();
-    if (error.code == ErrorCode::kConflict &&
-        error.message.rfind("engine", 0) == 0 && attempt < 3)
+    if (error.code == ErrorCode::kConflict && !TouchedInstanceChanged() &&
+        attempt < 10)
       continue;
     return tl::unexpected(error);
   }
@@ -351,6 +353,10 @@ Result<void> Engine::Flush() {
 
   auto committed = store_.Commit(batch);
   if (!committed) {
+    failed_updates_.clear();
+    for (const auto& w : batch.instances)
+      if (w.expected_revision != 0)
+        failed_updates_[w.instance.id] = w.expected_revision;
     if (auto log = spdlog::get("store"))
       log->warn("commit of {} events failed: {}", pending_events_.size(),
                 committed.error().message);
@@ -381,7 +387,20 @@ Result<void> Engine::Flush() {
   return {};
 }
 
-void Engine::BeginGroup() { grouping_ = true; }
+bool Engine::TouchedInstanceChanged() const {
+  for (const auto& [id, revision] : failed_updates_) {
+    auto now = revisions_.find(id);
+    if (now == revisions_.end() || now->second.revision != revision)
+      return true;
+  }
+  return false;
+}
+
+Result<void> Engine::BeginGroup() {
+  if (auto fresh = Refresh(); !fresh) return fresh;
+  grouping_ = true;
+  return {};
+}
 
 Result<void> Engine::CommitGroup() {
   grouping_ = false;

@@ -87,8 +87,8 @@ class Engine {
   // Group commit: after BeginGroup, commands run in memory and their writes
   // collect; CommitGroup writes them all in one transaction. Until it
   // returns success, no command of the group is acknowledged; when it fails,
-  // all of them are undone.
-  void BeginGroup();
+  // all of them are undone. BeginGroup first catches up with other writers.
+  Result<void> BeginGroup();
   Result<void> CommitGroup();
 
   // Reads one instance again from the store (as a server does after a
@@ -123,6 +123,9 @@ class Engine {
   template <typename T, typename F>
   Result<T> Command(F&& run);
   Result<void> Refresh();
+  // After a failed commit and the reload: whether another writer changed an
+  // instance the failed batch updated.
+  bool TouchedInstanceChanged() const;
   Result<void> Flush();
   Result<void> LoadAll();
   store::InstanceWrite WriteOf(const runtime::InstanceState& s) const;
@@ -149,6 +152,7 @@ class Engine {
   store::Batch pending_;
   std::vector<runtime::Event> pending_events_;
   bool grouping_ = false;
+  std::map<Id, std::int64_t> failed_updates_;  // instance -> revision expected
   std::vector<runtime::Event> log_;
 };
 
