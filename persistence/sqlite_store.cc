@@ -362,7 +362,9 @@ struct SqliteStore::Impl {
   Result<void> WriteBatch(const Batch& batch);
   Result<void> WriteInstance(const InstanceWrite& write);
   Result<void> WriteEngine(const Batch& batch);
-  Result<void> DeleteWork(Id instance);
+  // Deletes the instance's stored rows of the kinds named (InstanceWrite's
+  // ItemKind bits).
+  Result<void> DeleteWork(Id instance, unsigned kinds);
   Result<void> InsertTask(const TaskRecord& task, Id instance);
   Result<void> InsertTimer(const TimerRecord& timer, Id instance);
   Result<void> InsertJob(const JobRecord& job, Id instance);
@@ -515,22 +517,24 @@ Result<void> SqliteStore::Impl::WriteInstance(const InstanceWrite& write) {
   if (record.id == 0) return Fail(ErrorCode::kInvalidArgument, "instance id 0");
   const std::string name = "instance " + std::to_string(record.id);
   const bool is_new = write.expected_revision == 0;
-  // The same columns in the same order for both statements; id last.
+  // What an update can change: the rest of the row is fixed at the insert,
+  // so its indexes (business key) are not rewritten at every commit.
   auto q = Prepare(
-      is_new ? "INSERT INTO instances (key, version, business_key, state, "
-               "parent, started_at, updated_at, revision, snapshot, id) "
+      is_new ? "INSERT INTO instances (key, version, business_key, parent, "
+               "started_at, state, updated_at, revision, snapshot, id) "
                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
                "ON CONFLICT (id) DO NOTHING"
-             : "UPDATE instances SET key = ?, version = ?, business_key = ?, "
-               "state = ?, parent = ?, started_at = ?, updated_at = ?, "
+             : "UPDATE instances SET state = ?, updated_at = ?, "
                "revision = ?, snapshot = ? WHERE id = ? AND revision = ?");
   if (!q) return tl::unexpected(q.error());
-  q->Text(record.key)
-      .Int(record.version)
-      .Text(record.business_key)
-      .Text(record.state)
-      .Id(record.parent)
-      .Int(record.started_at)
+  if (is_new) {
+    q->Text(record.key)
+        .Int(record.version)
+        .Text(record.business_key)
+        .Id(record.parent)
+        .Int(record.started_at);
+  }
+  q->Text(record.state)
       .Int(record.updated_at)
       .Int(record.revision)
       .Blob(record.snapshot)
@@ -544,22 +548,29 @@ Result<void> SqliteStore::Impl::WriteInstance(const InstanceWrite& write) {
         name + (is_new ? ": already exists" : ": changed by another writer"));
   }
   // A new instance has no stored work items to replace.
-  if (!is_new) {
-    if (auto r = DeleteWork(record.id); !r) return r;
-  }
+  // Kinds the engine marks unchanged keep their rows.
+  const unsigned rewrite = is_new ? 0u : ~write.unchanged;
+  if (auto r = DeleteWork(record.id, rewrite); !r) return r;
+  auto keep = [&](unsigned kind) { return (write.unchanged & kind) != 0; };
+  using W = store::InstanceWrite;
   for (const TaskRecord& task : write.tasks) {
+    if (keep(W::kTasks)) break;
     if (auto r = InsertTask(task, record.id); !r) return r;
   }
   for (const TimerRecord& timer : write.timers) {
+    if (keep(W::kTimers)) break;
     if (auto r = InsertTimer(timer, record.id); !r) return r;
   }
   for (const JobRecord& job : write.jobs) {
+    if (keep(W::kJobs)) break;
     if (auto r = InsertJob(job, record.id); !r) return r;
   }
   for (const SubscriptionRecord& subscription : write.subscriptions) {
+    if (keep(W::kSubscriptions)) break;
     if (auto r = InsertSubscription(subscription, record.id); !r) return r;
   }
   for (const IncidentRecord& incident : write.incidents) {
+    if (keep(W::kIncidents)) break;
     if (auto r = InsertIncident(incident, record.id); !r) return r;
   }
   return {};
@@ -584,17 +595,20 @@ Result<void> SqliteStore::Impl::WriteEngine(const Batch& batch) {
   return {};
 }
 
-Result<void> SqliteStore::Impl::DeleteWork(Id instance) {
-  static constexpr std::string_view kDeletes[] = {
-      "DELETE FROM task_roles WHERE task_id IN "
-      "(SELECT id FROM tasks WHERE instance = ?)",
-      "DELETE FROM tasks WHERE instance = ?",
-      "DELETE FROM timers WHERE instance = ?",
-      "DELETE FROM jobs WHERE instance = ?",
-      "DELETE FROM subscriptions WHERE instance = ?",
-      "DELETE FROM incidents WHERE instance = ?",
+Result<void> SqliteStore::Impl::DeleteWork(Id instance, unsigned kinds) {
+  using W = store::InstanceWrite;
+  static constexpr std::pair<unsigned, std::string_view> kDeletes[] = {
+      {W::kTasks,
+       "DELETE FROM task_roles WHERE task_id IN "
+       "(SELECT id FROM tasks WHERE instance = ?)"},
+      {W::kTasks, "DELETE FROM tasks WHERE instance = ?"},
+      {W::kTimers, "DELETE FROM timers WHERE instance = ?"},
+      {W::kJobs, "DELETE FROM jobs WHERE instance = ?"},
+      {W::kSubscriptions, "DELETE FROM subscriptions WHERE instance = ?"},
+      {W::kIncidents, "DELETE FROM incidents WHERE instance = ?"},
   };
-  for (std::string_view sql : kDeletes) {
+  for (auto [kind, sql] : kDeletes) {
+    if ((kinds & kind) == 0) continue;
     auto q = Prepare(sql);
     if (!q) return tl::unexpected(q.error());
     q->Id(instance);

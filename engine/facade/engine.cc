@@ -323,9 +323,45 @@ Result<void> Engine::Flush() {
   std::set<Id> dirty;
   for (const auto& e : pending_events_)
     if (e.instance != runtime::kNoId) dirty.insert(e.instance);
-  for (Id id : dirty)
-    if (const auto* s = runtime_->Instance(id))
+  // Work-item kinds no event of the commit touched keep their stored rows.
+  std::map<Id, unsigned> touched;
+  for (const auto& e : pending_events_) {
+    using T = runtime::EventType;
+    using W = store::InstanceWrite;
+    unsigned& kinds = touched[e.instance];
+    switch (e.type) {
+      case T::kTaskCreated:
+      case T::kTaskClaimed:
+      case T::kTaskClosed:
+        kinds |= W::kTasks;
+        break;
+      case T::kTimerScheduled:
+      case T::kTimerClosed:
+        kinds |= W::kTimers;
+        break;
+      case T::kJobCreated:
+      case T::kJobRetries:
+      case T::kJobClosed:
+        kinds |= W::kJobs;
+        break;
+      case T::kSubscriptionOpened:
+      case T::kSubscriptionClosed:
+        kinds |= W::kSubscriptions;
+        break;
+      case T::kIncidentRaised:
+      case T::kIncidentResolved:
+        kinds |= W::kIncidents;
+        break;
+      default:
+        break;
+    }
+  }
+  for (Id id : dirty) {
+    if (const auto* s = runtime_->Instance(id)) {
       batch.instances.push_back(WriteOf(*s));
+      batch.instances.back().unchanged = ~touched[id] & 31u;
+    }
+  }
   // One history record per instance and commit.
   std::map<Id, std::vector<runtime::Event>> by_instance;
   for (const auto& e : pending_events_) by_instance[e.instance].push_back(e);

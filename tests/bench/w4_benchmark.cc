@@ -133,7 +133,7 @@ void BM_W4(benchmark::State& state) {
       static_cast<double>(f.ClosedBytes() - bytes_before) /
       static_cast<double>(state.iterations());
 }
-BENCHMARK(BM_W4)->Unit(benchmark::kMillisecond)->MinTime(3);
+BENCHMARK(BM_W4)->Unit(benchmark::kMillisecond)->MinTime(3)->UseRealTime();
 
 void BM_W4GroupCommit(benchmark::State& state) {
   Fixture f("FULL");
@@ -178,7 +178,10 @@ void BM_W4GroupCommit(benchmark::State& state) {
   state.counters["group_commit_p50_us"] = Percentile(commit_us, 0.50);
   state.counters["group_commit_p99_us"] = Percentile(commit_us, 0.99);
 }
-BENCHMARK(BM_W4GroupCommit)->Unit(benchmark::kMillisecond)->MinTime(3);
+BENCHMARK(BM_W4GroupCommit)
+    ->Unit(benchmark::kMillisecond)
+    ->MinTime(3)
+    ->UseRealTime();
 
 }  // namespace
 

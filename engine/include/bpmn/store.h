@@ -36,6 +36,8 @@ struct ProcessRecord {
   std::int64_t definitions_id = 0;
 };
 
+// key, version, business_key, parent and started_at are written when the
+// instance is stored first and never change; later writes update the rest.
 struct InstanceRecord {
   Id id = 0;
   std::string key;           // the process id
@@ -119,6 +121,16 @@ struct InstanceWrite {
   std::vector<JobRecord> jobs;
   std::vector<SubscriptionRecord> subscriptions;
   std::vector<IncidentRecord> incidents;
+  // The lists above are always complete. Kinds named here (a bit per kind)
+  // are known to equal what is stored, so a store may leave their rows alone.
+  enum ItemKind : unsigned {
+    kTasks = 1,
+    kTimers = 2,
+    kJobs = 4,
+    kSubscriptions = 8,
+    kIncidents = 16
+  };
+  unsigned unchanged = 0;
 };
 
 // The engine's own state: id counters, timers of start events, buffered
