@@ -332,13 +332,15 @@ std::string WriteInstance(const InstanceState& s) {
   }
   w.Array(s.jobs.size());
   for (const auto& j : s.jobs)
-    w.Array(6)
+    w.Array(8)
         .UInt(j.id)
         .UInt(j.token)
         .UInt(j.node)
         .Str(j.type)
         .Int(j.retries)
-        .Bool(j.open);
+        .Bool(j.open)
+        .Str(j.lock_owner)
+        .Time(j.lock_expires);
   w.Array(s.timers.size());
   for (const auto& t : s.timers)
     w.Array(7)
@@ -451,9 +453,9 @@ std::unique_ptr<InstanceState> ReadInstance(
   const Object& jobs = At(o, 12);
   for (std::size_t i = 0; i < Size(jobs); ++i) {
     const Object& x = At(jobs, i);
-    s->jobs.push_back(runtime::Job{UInt(At(x, 0)), UInt(At(x, 1)),
-                                   b.Node(At(x, 2)), Str(At(x, 3)),
-                                   Int(At(x, 4)), Bool(At(x, 5))});
+    s->jobs.push_back(runtime::Job{
+        UInt(At(x, 0)), UInt(At(x, 1)), b.Node(At(x, 2)), Str(At(x, 3)),
+        Int(At(x, 4)), Bool(At(x, 5)), Str(At(x, 6)), Time(At(x, 7))});
   }
   const Object& timers = At(o, 13);
   for (std::size_t i = 0; i < Size(timers); ++i) {
@@ -600,7 +602,7 @@ Event ReadEvent(const Object& o, const Event& before) {
     return v == 0 ? model::kNoIndex : static_cast<std::uint32_t>(v - 1);
   };
   Event e;
-  e.type = Enum(At(o, 0), EventType::kCompensationDone);
+  e.type = Enum(At(o, 0), EventType::kJobLocked);
   e.seq = before.seq + UInt(At(o, 1));
   e.at = TimePoint(std::chrono::milliseconds(Ms(before.at) + Int(At(o, 2))));
   e.instance = before.instance;

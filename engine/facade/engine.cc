@@ -138,6 +138,7 @@ Result<void> Engine::LoadAll() {
   processes_ = std::move(state->processes);
   for (const auto& user : state->users) rt->SetUserRoles(user.user, user.roles);
   engine_revision_ = 0;
+  written_engine_data_.clear();
   if (state->engine) {
     auto globals = DecodeGlobals(state->engine->data, [this](std::int64_t id) {
       return DefinitionsById(id);
@@ -145,6 +146,7 @@ Result<void> Engine::LoadAll() {
     if (!globals) return tl::unexpected(globals.error());
     rt->RestoreGlobals(std::move(*globals));
     engine_revision_ = state->engine->revision;
+    written_engine_data_ = state->engine->data;
   }
   revisions_.clear();
   for (const auto& record : state->instances) {
@@ -284,8 +286,14 @@ store::InstanceWrite Engine::WriteOf(const runtime::InstanceState& s) const {
   r.state = StateName(s.status);
   r.parent = s.parent_instance;
   r.updated_at = Ms(clock_.Now());
-  r.started_at =
-      stored == revisions_.end() ? r.updated_at : stored->second.started_at;
+  r.started_at = r.updated_at;
+  if (stored != revisions_.end()) {
+    r.started_at = stored->second.started_at;
+  } else {
+    for (const auto& e : pending_events_)
+      if (e.instance == s.id && e.type == runtime::EventType::kInstanceStarted)
+        r.started_at = Ms(e.at);
+  }
   w.expected_revision =
       stored == revisions_.end() ? 0 : stored->second.revision;
   r.revision = w.expected_revision + 1;
@@ -302,8 +310,8 @@ store::InstanceWrite Engine::WriteOf(const runtime::InstanceState& s) const {
     if (t.open) w.timers.push_back({t.id, s.id, s.node(t.node).id, Ms(t.due)});
   for (const auto& j : s.jobs)
     if (j.open)
-      w.jobs.push_back(
-          {j.id, s.id, s.node(j.node).id, j.type, j.retries, "", 0});
+      w.jobs.push_back({j.id, s.id, s.node(j.node).id, j.type, j.retries,
+                        j.lock_owner, Ms(j.lock_expires)});
   for (const auto& x : s.subscriptions)
     if (x.open)
       w.subscriptions.push_back(
@@ -318,7 +326,15 @@ store::InstanceWrite Engine::WriteOf(const runtime::InstanceState& s) const {
 }
 
 Result<void> Engine::Flush() {
-  if (pending_.empty() && pending_events_.empty()) return {};
+  // The engine's own state changes without events too (a message kept for a
+  // later subscriber).
+  auto globals = runtime_->SaveGlobals();
+  std::string engine_data = EncodeGlobals(
+      globals,
+      [this](const model::Definitions* d) { return DefinitionsIdOf(d); });
+  if (pending_.empty() && pending_events_.empty() &&
+      engine_data == written_engine_data_)
+    return {};
   store::Batch batch = std::exchange(pending_, {});
   std::set<Id> dirty;
   for (const auto& e : pending_events_)
@@ -341,6 +357,7 @@ Result<void> Engine::Flush() {
         break;
       case T::kJobCreated:
       case T::kJobRetries:
+      case T::kJobLocked:
       case T::kJobClosed:
         kinds |= W::kJobs;
         break;
@@ -367,14 +384,11 @@ Result<void> Engine::Flush() {
   for (const auto& e : pending_events_) by_instance[e.instance].push_back(e);
   for (const auto& [id, events] : by_instance)
     batch.events.push_back(EncodeEvents(events));
-  auto globals = runtime_->SaveGlobals();
   std::vector<store::TimerRecord> start_timers;
   for (const auto& t : globals.start_timers)
     start_timers.push_back(
         {t.id, 0, t.definitions->node(t.node).id, Ms(t.due)});
-  batch.engine_data = EncodeGlobals(
-      globals,
-      [this](const model::Definitions* d) { return DefinitionsIdOf(d); });
+  batch.engine_data = engine_data;
   batch.expected_engine_revision = engine_revision_;
   bool timers_changed = start_timers.size() != written_start_timers_.size() ||
                         !std::equal(start_timers.begin(), start_timers.end(),
@@ -404,6 +418,7 @@ Result<void> Engine::Flush() {
     return tl::unexpected(committed.error());
   }
   engine_revision_ = batch.expected_engine_revision + 1;
+  written_engine_data_ = std::move(engine_data);
   written_start_timers_ = std::move(start_timers);
   for (const auto& w : batch.instances)
     revisions_[w.instance.id] = {w.instance.revision, w.instance.started_at};
@@ -547,6 +562,13 @@ Result<void> Engine::ThrowJobError(Id job, const std::string& code,
                                    Variables variables) {
   return Command<void>(
       [&] { return runtime_->ThrowJobError(job, code, variables); });
+}
+
+Result<std::vector<runtime::Runtime::ActivatedJob>> Engine::ActivateJobs(
+    const std::string& type, const std::string& worker,
+    std::chrono::milliseconds lock, std::size_t max) {
+  return Command<std::vector<runtime::Runtime::ActivatedJob>>(
+      [&] { return runtime_->ActivateJobs(type, worker, lock, max); });
 }
 
 Result<void> Engine::RetryJob(Id job, std::int64_t retries) {

@@ -80,6 +80,11 @@ class Engine {
   Result<void> ThrowJobError(Id job, const std::string& code,
                              Variables variables);
   Result<void> RetryJob(Id job, std::int64_t retries);
+  // External workers: locks up to `max` open jobs of `type` for `worker`;
+  // a job whose lock expired (its worker died) is handed out again.
+  Result<std::vector<runtime::Runtime::ActivatedJob>> ActivateJobs(
+      const std::string& type, const std::string& worker,
+      std::chrono::milliseconds lock, std::size_t max);
   // Fires every timer due at the clock's time, in (due, id) order.
   Result<void> FireDue();
   std::optional<TimePoint> NextDue() const;
@@ -146,6 +151,7 @@ class Engine {
   };
   std::map<Id, Stored> revisions_;  // of stored instances
   std::vector<store::TimerRecord> written_start_timers_;
+  std::string written_engine_data_;  // as last committed or loaded
   std::int64_t engine_revision_ = 0;
   std::int64_t external_ = 0;  // the store's change counter at the last load
   // Not yet committed.

@@ -151,7 +151,17 @@ void Apply(const Event& e, InstanceState& s) {
       return;
     }
     case EventType::kJobRetries:
-      if (Job* j = FindItem(s.jobs, e.item)) j->retries = e.number;
+      if (Job* j = FindItem(s.jobs, e.item)) {
+        j->retries = e.number;
+        j->lock_owner.clear();  // a failed attempt frees the job
+        j->lock_expires = {};
+      }
+      return;
+    case EventType::kJobLocked:
+      if (Job* j = FindItem(s.jobs, e.item)) {
+        j->lock_owner = e.text;
+        j->lock_expires = e.time;
+      }
       return;
     case EventType::kJobClosed:
       std::erase_if(s.jobs, [&](const Job& j) { return j.id == e.item; });
@@ -247,6 +257,8 @@ std::string_view EventTypeName(EventType type) {
       return "job-created";
     case EventType::kJobRetries:
       return "job-retries";
+    case EventType::kJobLocked:
+      return "job-locked";
     case EventType::kJobClosed:
       return "job-closed";
     case EventType::kTimerScheduled:

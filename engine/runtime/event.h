@@ -45,6 +45,7 @@ enum class EventType : std::uint8_t {
                         // queued runs)
   kCompensationDone,    // token: thrower, item: the handler's token that
                         // finished, or 0
+  kJobLocked,           // item, text: worker (empty: unlocked), time: until
 };
 
 struct Event {

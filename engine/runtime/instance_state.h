@@ -79,6 +79,9 @@ struct Job {
   std::string type;
   std::int64_t retries = 3;
   bool open = true;
+  // Activated by an external worker: nobody else gets the job until then.
+  std::string lock_owner;
+  TimePoint lock_expires{};
 };
 
 // A timer of a catch event, a boundary event, or a target of an event-based

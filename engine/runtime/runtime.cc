@@ -721,6 +721,34 @@ Result<void> Runtime::ThrowJobError(Id job, const std::string& code,
   return {};
 }
 
+Result<std::vector<Runtime::ActivatedJob>> Runtime::ActivateJobs(
+    const std::string& type, const std::string& worker,
+    std::chrono::milliseconds lock, std::size_t max) {
+  if (worker.empty())
+    return Fail(ErrorCode::kInvalidArgument, "a worker name is required");
+  if (lock.count() <= 0)
+    return Fail(ErrorCode::kInvalidArgument, "the lock must last some time");
+  std::vector<ActivatedJob> out;
+  const TimePoint now = clock_.Now();
+  for (auto& [id, sp] : instances_) {
+    InstanceState& s = *sp;
+    for (std::size_t i = 0; i < s.jobs.size() && out.size() < max; ++i) {
+      const Job& j = s.jobs[i];
+      if (!j.open || j.type != type || j.retries <= 0) continue;
+      if (!j.lock_owner.empty() && j.lock_expires > now) continue;
+      Event e;
+      e.type = EventType::kJobLocked;
+      e.item = j.id;
+      e.node = j.node;
+      e.text = worker;
+      e.time = now + lock;
+      Emit(s, e);
+      out.push_back({s.id, s.jobs[i]});
+    }
+  }
+  return out;
+}
+
 Result<void> Runtime::RetryJob(Id job, std::int64_t retries) {
   if (retries < 1)
     return Fail(ErrorCode::kInvalidArgument, "retries must be at least 1");

@@ -71,6 +71,16 @@ class Runtime {
   Result<void> FailJob(Id job, const std::string& message);
   Result<void> ThrowJobError(Id job, const std::string& code,
                              Variables variables);
+  // Locks up to `max` open jobs of `type` (unlocked, or whose lock expired)
+  // for `worker` until now + `lock`, and returns them.
+  struct ActivatedJob {
+    Id instance;
+    Job job;
+  };
+  Result<std::vector<ActivatedJob>> ActivateJobs(const std::string& type,
+                                                 const std::string& worker,
+                                                 std::chrono::milliseconds lock,
+                                                 std::size_t max);
   // Gives a job `retries` more attempts and resolves the incident its last
   // failure raised.
   Result<void> RetryJob(Id job, std::int64_t retries);

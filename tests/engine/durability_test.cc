@@ -8,6 +8,7 @@
 // leaves nothing behind; a commit of another engine during a command is
 // retried. Each test runs in its own temp directory with a ManualClock.
 #include <gtest/gtest.h>
+#include <sqlite3.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -33,6 +34,7 @@
 #include "facade/engine.h"
 #include "model/definitions.h"
 #include "persistence/memory_store.h"
+#include "persistence/schema.h"
 #include "persistence/sqlite_store.h"
 #include "runtime/event.h"
 #include "runtime/runtime.h"
@@ -1173,6 +1175,137 @@ TEST_F(Durability, GroupCommitIsAllOrNothing) {
     EXPECT_EQ(all->size(), 70u);
     EXPECT_EQ(s->runtime().Instances().size(), 70u);
   }
+}
+
+}  // namespace
+
+namespace {
+
+// A job locked by an external worker is nobody else's until the lock
+// expires, also across a restart; once it has expired (the worker died), the
+// job is handed out again.
+TEST_F(Durability, JobLocksSurviveRestartsAndExpire) {
+  ManualClock clock(T0());
+  const std::string path = Path("jobs.db");
+  const std::string w1 =
+      ReadText(fs::path(BPMN_WORKLOADS_DIR) / "w1-straight-through.bpmn");
+  std::string key;
+  {
+    Session s = OpenSession(path, clock);
+    ASSERT_TRUE(s);
+    auto deployed = s->Deploy("w1.bpmn", w1);
+    ASSERT_TRUE(deployed) << deployed.error().message;
+    key = deployed->front().key;
+    ASSERT_TRUE(s->Start(key, {}));
+    auto open = s.store->Jobs("");
+    ASSERT_TRUE(open);
+    ASSERT_EQ(open->size(), 1u);
+    const std::string type = open->front().type;
+    auto first = s->ActivateJobs(type, "worker-a", minutes(1), 10);
+    ASSERT_TRUE(first) << first.error().message;
+    ASSERT_EQ(first->size(), 1u);
+    EXPECT_EQ(first->front().job.lock_owner, "worker-a");
+    auto second = s->ActivateJobs(type, "worker-b", minutes(1), 10);
+    ASSERT_TRUE(second);
+    EXPECT_TRUE(second->empty()) << "a locked job was handed out twice";
+    auto stored = s.store->Jobs(type);
+    ASSERT_TRUE(stored);
+    ASSERT_EQ(stored->size(), 1u);
+    EXPECT_EQ(stored->front().lock_owner, "worker-a");
+  }
+  Session s = OpenSession(path, clock);
+  ASSERT_TRUE(s);
+  auto open = s.store->Jobs("");
+  ASSERT_TRUE(open);
+  ASSERT_EQ(open->size(), 1u);
+  const std::string type = open->front().type;
+  auto before = s->ActivateJobs(type, "worker-b", minutes(1), 10);
+  ASSERT_TRUE(before);
+  EXPECT_TRUE(before->empty()) << "the lock did not survive the restart";
+  clock.Advance(minutes(2));
+  auto after = s->ActivateJobs(type, "worker-b", minutes(1), 10);
+  ASSERT_TRUE(after);
+  ASSERT_EQ(after->size(), 1u) << "an expired lock keeps the job";
+  EXPECT_EQ(after->front().job.lock_owner, "worker-b");
+  // A failed attempt frees the job at once.
+  ASSERT_TRUE(s->FailJob(after->front().job.id, "worker-b gave up"));
+  auto again = s->ActivateJobs(type, "worker-c", minutes(1), 10);
+  ASSERT_TRUE(again);
+  EXPECT_EQ(again->size(), 1u);
+}
+
+}  // namespace
+
+namespace {
+
+// Runs one SQL statement on a closed database file with SQLite itself.
+void RawSql(const std::string& path, const std::string& sql) {
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
+  char* error = nullptr;
+  int rc = sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &error);
+  std::string message = error ? error : "";
+  sqlite3_free(error);
+  sqlite3_close(db);
+  ASSERT_EQ(rc, SQLITE_OK) << message;
+}
+
+// A file as the first schema version left it (migration 2 only adds
+// indexes): opened by this version it is migrated, and the instance it holds
+// runs to its end.
+TEST_F(Durability, ADatabaseOfTheFirstSchemaOpensAndItsInstancesFinish) {
+  ManualClock clock(T0());
+  const std::string path = Path("old.db");
+  Id instance = 0;
+  {
+    Session s = OpenSession(path, clock);
+    ASSERT_TRUE(s);
+    ASSERT_TRUE(s->Deploy("w3.bpmn", W3()));
+    auto id = s->Start("w3", {{"amount", bpmn::expr::Value(50000)}});
+    ASSERT_TRUE(id);
+    instance = *id;
+    for (int i = 0; i < 3; ++i) {
+      auto tasks = s->runtime().OpenTasks(instance);
+      ASSERT_EQ(tasks.size(), 1u);
+      ASSERT_TRUE(s->CompleteTask(tasks.front().task->id, "u", {}));
+    }
+  }
+  ASSERT_GE(bpmn::persistence::LatestSchemaVersion(), 2);
+  // Back to schema 1: no index, user_version 1.
+  std::string drops;
+  {
+    sqlite3* db = nullptr;
+    ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
+    sqlite3_stmt* q = nullptr;
+    ASSERT_EQ(sqlite3_prepare_v2(db,
+                                 "SELECT name FROM sqlite_master WHERE type = "
+                                 "'index' AND sql IS NOT NULL",
+                                 -1, &q, nullptr),
+              SQLITE_OK);
+    while (sqlite3_step(q) == SQLITE_ROW)
+      drops += std::string("DROP INDEX ") +
+               reinterpret_cast<const char*>(sqlite3_column_text(q, 0)) + ";";
+    sqlite3_finalize(q);
+    sqlite3_close(db);
+  }
+  ASSERT_FALSE(drops.empty());
+  RawSql(path, drops + "PRAGMA user_version = 1;");
+
+  Session s = OpenSession(path, clock);
+  ASSERT_TRUE(s);
+  auto waiting = s->runtime().Waiting(instance);
+  EXPECT_EQ(waiting, std::vector<std::string>{kW3HappyPath[3]});
+  for (;;) {
+    auto tasks = s->runtime().OpenTasks(instance);
+    if (tasks.empty()) break;
+    ASSERT_TRUE(s->CompleteTask(tasks.front().task->id, "u", {}));
+  }
+  auto stored = s.store->LoadInstance(instance);
+  ASSERT_TRUE(stored && *stored);
+  EXPECT_EQ((*stored)->state, "completed");
+  auto integrity = s.store->IntegrityCheck();
+  ASSERT_TRUE(integrity);
+  EXPECT_EQ(*integrity, "ok");
 }
 
 }  // namespace

@@ -56,22 +56,65 @@ int Signal(const DbOptions& o, const std::string& name,
   return kExitOk;
 }
 
-int Jobs(const DbOptions& o, const std::string& type) {
+struct JobsOptions {
+  std::string type;
+  std::string worker;  // --lock: activate for this worker
+  std::string lock_for = "PT5M";
+  std::size_t max = 10;
+};
+
+int Jobs(const DbOptions& o, const JobsOptions& options) {
+  std::chrono::milliseconds lock{0};
+  if (!options.worker.empty()) {
+    if (options.type.empty())
+      return Refused(o, bpmn::Fail(bpmn::ErrorCode::kInvalidArgument,
+                                   "--lock needs --type")
+                            .value());
+    auto d = bpmn::model::ParseIsoDuration(options.lock_for);
+    if (!d)
+      return Refused(o, bpmn::Fail(bpmn::ErrorCode::kInvalidArgument,
+                                   "--lock-for: " + d.error().message)
+                            .value());
+    lock = std::chrono::milliseconds(d->FixedMilliseconds());
+  }
   auto session = OpenSession(o);
   if (!session) return kExitRefused;
-  auto list = session->store->Jobs(type);
-  if (!list) return Refused(o, list.error());
+  std::vector<bpmn::store::JobRecord> jobs;
+  if (!options.worker.empty()) {
+    auto activated = session->engine->ActivateJobs(options.type, options.worker,
+                                                   lock, options.max);
+    if (!activated) return Refused(o, activated.error());
+    for (const auto& a : *activated) {
+      const auto* s = session->engine->runtime().Instance(a.instance);
+      jobs.push_back({a.job.id, a.instance, s ? s->node(a.job.node).id : "",
+                      a.job.type, a.job.retries, a.job.lock_owner,
+                      a.job.lock_expires.time_since_epoch().count()});
+    }
+  } else {
+    auto list = session->store->Jobs(options.type);
+    if (!list) return Refused(o, list.error());
+    jobs = std::move(*list);
+  }
   json out = json::array();
   std::string text;
-  for (const auto& j : *list) {
-    out.push_back({{"id", j.id},
-                   {"instance_id", j.instance},
-                   {"element_id", j.element_id},
-                   {"type", j.type},
-                   {"retries", j.retries}});
+  for (const auto& j : jobs) {
+    json entry = {{"id", j.id},
+                  {"instance_id", j.instance},
+                  {"element_id", j.element_id},
+                  {"type", j.type},
+                  {"retries", j.retries},
+                  {"worker", j.lock_owner},
+                  {"locked_until", j.lock_owner.empty()
+                                       ? json(nullptr)
+                                       : json(FormatMillis(j.lock_expires))}};
+    out.push_back(entry);
     text += std::to_string(j.id) + "  instance " + std::to_string(j.instance) +
             "  " + j.element_id + "  type=" + j.type +
-            "  retries=" + std::to_string(j.retries) + "\n";
+            "  retries=" + std::to_string(j.retries) +
+            (j.lock_owner.empty() ? ""
+                                  : "  locked by " + j.lock_owner + " until " +
+                                        FormatMillis(j.lock_expires)) +
+            "\n";
   }
   Print(o, out, text);
   return kExitOk;
@@ -160,11 +203,18 @@ void AddEventCommands(CLI::App& app, int& exit_code) {
   signal->callback(
       [&] { exit_code = Signal(signal_o, signal_name, signal_vars); });
 
-  static std::string type;
-  auto* jobs = app.add_subcommand("jobs", "list open jobs");
+  static JobsOptions jobs_options;
+  auto* jobs = app.add_subcommand(
+      "jobs", "list open jobs, or lock some for a worker (--lock)");
   AddDbOptions(jobs, jobs_o);
-  jobs->add_option("--type", type, "of this type");
-  jobs->callback([&] { exit_code = Jobs(jobs_o, type); });
+  jobs->add_option("--type", jobs_options.type, "of this type");
+  jobs->add_option("--lock", jobs_options.worker,
+                   "lock the jobs for this worker and print them");
+  jobs->add_option("--lock-for", jobs_options.lock_for,
+                   "how long the lock lasts (ISO 8601, default PT5M)");
+  jobs->add_option("--max", jobs_options.max,
+                   "lock at most this many (default 10)");
+  jobs->callback([&] { exit_code = Jobs(jobs_o, jobs_options); });
 
   static std::string action, job_vars, job_message, code;
   static bpmn::runtime::Id job_id = 0;
