@@ -8,7 +8,7 @@ packages=(
   build-essential cmake ninja-build ccache pkg-config git
   libpugixml-dev libsqlite3-dev sqlite3 libboost-dev libspdlog-dev libfmt-dev
   libgtest-dev libgmock-dev libbenchmark-dev nlohmann-json3-dev libyaml-cpp-dev
-  libcli11-dev libexpected-dev libhowardhinnant-date-dev libre2-dev tzdata libmsgpack-cxx-dev
+  libcli11-dev libexpected-dev libhowardhinnant-date-dev libre2-dev tzdata libmsgpack-cxx-dev libkainjow-mustache-dev
   clang libclang-rt-14-dev clang-format
 )
 

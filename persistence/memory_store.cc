@@ -98,6 +98,8 @@ struct MemoryStore::Tables {
   std::map<Id, WorkIds> work;  // by instance
   std::optional<EngineRecord> engine;
   std::map<std::string, UserRecord> users;
+  std::map<std::string, store::CalendarRecord> calendars;
+  std::map<Id, store::OutboxRecord> outbox;
 
   Result<void> Apply(const Batch& batch, UndoLog& undo);
   Result<void> WriteInstance(const InstanceWrite& write, UndoLog& undo);
@@ -179,6 +181,23 @@ Result<void> MemoryStore::Tables::Apply(const Batch& batch, UndoLog& undo) {
     Put(processes, key, process, undo);
   }
   for (const UserRecord& user : batch.users) Put(users, user.user, user, undo);
+  for (const store::CalendarRecord& calendar : batch.calendars) {
+    if (calendar.is_default) {
+      for (auto& [name, record] : calendars) {
+        if (!record.is_default) continue;
+        store::CalendarRecord plain = record;
+        plain.is_default = false;
+        Put(calendars, name, plain, undo);
+      }
+    }
+    Put(calendars, calendar.name, calendar, undo);
+  }
+  for (const store::OutboxRecord& m : batch.outbox) {
+    if (outbox.contains(m.id))
+      return Fail(ErrorCode::kConflict,
+                  "notification " + std::to_string(m.id) + ": already stored");
+    Put(outbox, m.id, m, undo);
+  }
   return {};
 }
 
@@ -259,6 +278,9 @@ Result<StoredState> MemoryStore::Load(bool with_finished) {
   for (const auto& [name, record] : tables_->users) {
     state.users.push_back(record);
   }
+  for (const auto& [name, record] : tables_->calendars) {
+    state.calendars.push_back(record);
+  }
   for (const auto& [id, record] : tables_->instances) {
     if (with_finished ||
         (record.state != "completed" && record.state != "terminated")) {
@@ -336,6 +358,12 @@ Result<std::vector<IncidentRecord>> MemoryStore::Incidents() {
   for (const auto& [id, incident] : tables_->incidents) {
     result.push_back(incident);
   }
+  return result;
+}
+
+Result<std::vector<store::OutboxRecord>> MemoryStore::Outbox() {
+  std::vector<store::OutboxRecord> result;
+  for (const auto& [id, m] : tables_->outbox) result.push_back(m);
   return result;
 }
 

@@ -35,6 +35,7 @@ class MemoryStore final : public store::Store {
   Result<std::vector<store::TimerRecord>> Timers(store::Id instance) override;
   Result<std::vector<store::JobRecord>> Jobs(const std::string& type) override;
   Result<std::vector<store::IncidentRecord>> Incidents() override;
+  Result<std::vector<store::OutboxRecord>> Outbox() override;
   Result<std::int64_t> ExternalChanges() override;
 
  private:

@@ -120,7 +120,27 @@ CREATE INDEX subscriptions_instance ON subscriptions (instance);
 CREATE INDEX incidents_instance ON incidents (instance);
 )sql";
 
-constexpr std::array<std::string_view, 2> kMigrations = {kTables, kIndexes};
+// Migration 3: working calendars and the notification outbox.
+constexpr std::string_view kCalendarsAndOutbox = R"sql(
+CREATE TABLE calendars (
+  name TEXT PRIMARY KEY,
+  yaml TEXT NOT NULL,
+  is_default INTEGER NOT NULL
+);
+CREATE TABLE outbox (
+  id INTEGER PRIMARY KEY,
+  at INTEGER NOT NULL,
+  instance INTEGER NOT NULL,
+  task INTEGER NOT NULL,
+  element_id TEXT NOT NULL,
+  recipient TEXT NOT NULL,
+  subject TEXT NOT NULL,
+  body TEXT NOT NULL
+);
+)sql";
+
+constexpr std::array<std::string_view, 3> kMigrations = {kTables, kIndexes,
+                                                         kCalendarsAndOutbox};
 
 }  // namespace
 

@@ -211,6 +211,17 @@ Result<EngineRecord> ReadEngine(const Query& q) {
   return EngineRecord{q.ColumnBlob(0), q.ColumnInt(1)};
 }
 
+Result<store::CalendarRecord> ReadCalendar(const Query& q) {
+  return store::CalendarRecord{q.ColumnText(0), q.ColumnText(1),
+                               q.ColumnInt(2) != 0};
+}
+
+Result<store::OutboxRecord> ReadOutbox(const Query& q) {
+  return store::OutboxRecord{q.ColumnId(0),   q.ColumnInt(1),  q.ColumnId(2),
+                             q.ColumnId(3),   q.ColumnText(4), q.ColumnText(5),
+                             q.ColumnText(6), q.ColumnText(7)};
+}
+
 Result<UserRecord> ReadUser(const Query& q) {
   UserRecord user{q.ColumnText(0), {}};
   auto roles = DecodeList(q.ColumnText(1), "user " + user.user + " roles");
@@ -223,6 +234,7 @@ Result<UserRecord> ReadUser(const Query& q) {
 
 struct SqliteStore::Impl {
   sqlite3* db = nullptr;
+  bool writing = false;  // inside BeginWrite's transaction
   std::string path;
   SqliteOptions options;
   std::map<std::string, sqlite3_stmt*, std::less<>> statements;
@@ -448,9 +460,27 @@ Result<void> SqliteStore::Impl::Migrate() {
 SqliteStore::SqliteStore(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 SqliteStore::~SqliteStore() = default;
 
+Result<void> SqliteStore::BeginWrite() {
+  if (impl_->writing) return {};
+  if (auto r = impl_->Run("BEGIN IMMEDIATE"); !r) return r;
+  impl_->writing = true;
+  return {};
+}
+
+void SqliteStore::EndWrite() {
+  if (!impl_->writing) return;
+  impl_->writing = false;
+  impl_->Rollback();  // nothing was written since BeginWrite
+}
+
 Result<void> SqliteStore::Commit(const Batch& batch) {
-  if (batch.empty()) return {};
-  auto result = impl_->Execute("BEGIN IMMEDIATE");
+  const bool locked = std::exchange(impl_->writing, false);
+  if (batch.empty()) {
+    if (locked) impl_->Rollback();
+    return {};
+  }
+  Result<void> result;
+  if (!locked) result = impl_->Execute("BEGIN IMMEDIATE");
   if (result) result = impl_->WriteBatch(batch);
   if (result) result = impl_->Execute("COMMIT");
   if (!result) impl_->Rollback();
@@ -507,6 +537,32 @@ Result<void> SqliteStore::Impl::WriteBatch(const Batch& batch) {
         Prepare("INSERT OR REPLACE INTO users (user, roles) VALUES (?, ?)");
     if (!q) return tl::unexpected(q.error());
     q->Text(user.user).Text(EncodeList(user.roles));
+    if (auto r = Execute(*q); !r) return tl::unexpected(r.error());
+  }
+  for (const store::CalendarRecord& calendar : batch.calendars) {
+    if (calendar.is_default) {
+      if (auto r = Execute("UPDATE calendars SET is_default = 0"); !r) return r;
+    }
+    auto q = Prepare(
+        "INSERT OR REPLACE INTO calendars (name, yaml, is_default) "
+        "VALUES (?, ?, ?)");
+    if (!q) return tl::unexpected(q.error());
+    q->Text(calendar.name).Text(calendar.yaml).Int(calendar.is_default ? 1 : 0);
+    if (auto r = Execute(*q); !r) return tl::unexpected(r.error());
+  }
+  for (const store::OutboxRecord& m : batch.outbox) {
+    auto q = Prepare(
+        "INSERT INTO outbox (id, at, instance, task, element_id, recipient, "
+        "subject, body) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+    if (!q) return tl::unexpected(q.error());
+    q->Id(m.id)
+        .Int(m.at)
+        .Id(m.instance)
+        .Id(m.task)
+        .Text(m.element_id)
+        .Text(m.recipient)
+        .Text(m.subject)
+        .Text(m.body);
     if (auto r = Execute(*q); !r) return tl::unexpected(r.error());
   }
   return {};
@@ -727,6 +783,11 @@ Result<StoredState> SqliteStore::Impl::LoadState(bool with_finished) {
                                   ReadUser);
   if (!users) return tl::unexpected(users.error());
   state.users = std::move(*users);
+  auto calendars = Select<store::CalendarRecord>(
+      "SELECT name, yaml, is_default FROM calendars ORDER BY name",
+      ReadCalendar);
+  if (!calendars) return tl::unexpected(calendars.error());
+  state.calendars = std::move(*calendars);
   auto instances = Select<InstanceRecord>(
       with_finished
           ? "SELECT id, key, version, business_key, state, parent, "
@@ -742,6 +803,8 @@ Result<StoredState> SqliteStore::Impl::LoadState(bool with_finished) {
 }
 
 Result<StoredState> SqliteStore::Load(bool with_finished) {
+  // Inside BeginWrite's transaction the reads already see one state.
+  if (impl_->writing) return impl_->LoadState(with_finished);
   if (auto r = impl_->Run("BEGIN"); !r) return tl::unexpected(r.error());
   auto state = impl_->LoadState(with_finished);
   impl_->Rollback();  // ends the read transaction; nothing was written
@@ -837,6 +900,13 @@ Result<std::vector<IncidentRecord>> SqliteStore::Incidents() {
   return impl_->Select<IncidentRecord>(
       "SELECT id, instance, element_id, message FROM incidents ORDER BY id",
       ReadIncident);
+}
+
+Result<std::vector<store::OutboxRecord>> SqliteStore::Outbox() {
+  return impl_->Select<store::OutboxRecord>(
+      "SELECT id, at, instance, task, element_id, recipient, subject, body "
+      "FROM outbox ORDER BY id",
+      ReadOutbox);
 }
 
 Result<std::int64_t> SqliteStore::ExternalChanges() {

@@ -40,6 +40,8 @@ class SqliteStore final : public store::Store {
   SqliteStore(const SqliteStore&) = delete;
   SqliteStore& operator=(const SqliteStore&) = delete;
 
+  Result<void> BeginWrite() override;
+  void EndWrite() override;
   Result<void> Commit(const store::Batch& batch) override;
   Result<store::StoredState> Load(bool with_finished) override;
   Result<std::optional<store::InstanceRecord>> LoadInstance(
@@ -52,6 +54,7 @@ class SqliteStore final : public store::Store {
   Result<std::vector<store::TimerRecord>> Timers(store::Id instance) override;
   Result<std::vector<store::JobRecord>> Jobs(const std::string& type) override;
   Result<std::vector<store::IncidentRecord>> Incidents() override;
+  Result<std::vector<store::OutboxRecord>> Outbox() override;
   // PRAGMA data_version: moves when another connection commits.
   Result<std::int64_t> ExternalChanges() override;
 

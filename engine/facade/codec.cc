@@ -283,7 +283,7 @@ E Enum(const Object& o, E last) {
 
 std::string WriteInstance(const InstanceState& s) {
   Writer w;
-  w.Array(21).Int(kFormat).UInt(s.id).UInt(s.process).Str(s.business_key);
+  w.Array(22).Int(kFormat).UInt(s.id).UInt(s.process).Str(s.business_key);
   w.Int(static_cast<int>(s.status))
       .UInt(s.parent_instance)
       .UInt(s.parent_token);
@@ -322,13 +322,13 @@ std::string WriteInstance(const InstanceState& s) {
         .Bool(sc.local);
   w.Array(s.tasks.size());
   for (const auto& t : s.tasks) {
-    w.Array(9).UInt(t.id).UInt(t.token).UInt(t.node).Strings(t.roles);
+    w.Array(10).UInt(t.id).UInt(t.token).UInt(t.node).Strings(t.roles);
     w.Strings(t.candidate_users).Str(t.assignee).Time(t.created);
     if (t.due)
       w.Time(*t.due);
     else
       w.Nil();
-    w.Bool(t.open);
+    w.Bool(t.open).UInt(t.escalation_of);
   }
   w.Array(s.jobs.size());
   for (const auto& j : s.jobs)
@@ -343,14 +343,16 @@ std::string WriteInstance(const InstanceState& s) {
         .Time(j.lock_expires);
   w.Array(s.timers.size());
   for (const auto& t : s.timers)
-    w.Array(7)
+    w.Array(9)
         .UInt(t.id)
         .UInt(t.token)
         .UInt(t.node)
         .Time(t.due)
         .Int(t.remaining)
         .Int(t.interval_ms)
-        .Bool(t.open);
+        .Bool(t.open)
+        .UInt(t.task)
+        .Int(t.step);
   w.Array(s.subscriptions.size());
   for (const auto& x : s.subscriptions)
     w.Array(9)
@@ -374,6 +376,9 @@ std::string WriteInstance(const InstanceState& s) {
   w.Array(s.compensating.size());
   for (const auto& [handler, thrower] : s.compensating)
     w.Array(2).UInt(handler).UInt(thrower);
+  w.Array(s.escalations.size());
+  for (const auto& x : s.escalations)
+    w.Array(4).UInt(x.task).UInt(x.node).Time(x.at).Str(x.what);
   return w.Take();
 }
 
@@ -448,6 +453,7 @@ std::unique_ptr<InstanceState> ReadInstance(
     t.created = Time(At(x, 6));
     if (!At(x, 7).is_nil()) t.due = Time(At(x, 7));
     t.open = Bool(At(x, 8));
+    t.escalation_of = UInt(At(x, 9));
     s->tasks.push_back(std::move(t));
   }
   const Object& jobs = At(o, 12);
@@ -460,9 +466,10 @@ std::unique_ptr<InstanceState> ReadInstance(
   const Object& timers = At(o, 13);
   for (std::size_t i = 0; i < Size(timers); ++i) {
     const Object& x = At(timers, i);
-    s->timers.push_back(runtime::Timer{
-        UInt(At(x, 0)), UInt(At(x, 1)), b.Node(At(x, 2)), Time(At(x, 3)),
-        Int(At(x, 4)), Int(At(x, 5)), Bool(At(x, 6))});
+    s->timers.push_back(
+        runtime::Timer{UInt(At(x, 0)), UInt(At(x, 1)), b.Node(At(x, 2)),
+                       Time(At(x, 3)), Int(At(x, 4)), Int(At(x, 5)),
+                       Bool(At(x, 6)), UInt(At(x, 7)), Int(At(x, 8))});
   }
   const Object& subs = At(o, 14);
   for (std::size_t i = 0; i < Size(subs); ++i) {
@@ -492,6 +499,12 @@ std::unique_ptr<InstanceState> ReadInstance(
   for (std::size_t i = 0; i < Size(compensating); ++i)
     s->compensating[UInt(At(At(compensating, i), 0))] =
         UInt(At(At(compensating, i), 1));
+  const Object& escalations = At(o, 21);
+  for (std::size_t i = 0; i < Size(escalations); ++i) {
+    const Object& x = At(escalations, i);
+    s->escalations.push_back(runtime::EscalationRecord{
+        UInt(At(x, 0)), b.Node(At(x, 1)), Time(At(x, 2)), Str(At(x, 3))});
+  }
   return s;
 }
 
@@ -602,7 +615,7 @@ Event ReadEvent(const Object& o, const Event& before) {
     return v == 0 ? model::kNoIndex : static_cast<std::uint32_t>(v - 1);
   };
   Event e;
-  e.type = Enum(At(o, 0), EventType::kJobLocked);
+  e.type = Enum(At(o, 0), EventType::kNotification);
   e.seq = before.seq + UInt(At(o, 1));
   e.at = TimePoint(std::chrono::milliseconds(Ms(before.at) + Int(At(o, 2))));
   e.instance = before.instance;

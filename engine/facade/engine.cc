@@ -4,9 +4,11 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <kainjow/mustache.hpp>
 #include <utility>
 
 #include "facade/codec.h"
+#include "model/calendar.h"
 #include "model/timer_spec.h"
 #include "parser/bpmn_reader.h"
 
@@ -84,6 +86,9 @@ void LogCommitted(const runtime::Runtime& rt,
       case EventType::kJobClosed:
       case EventType::kIncidentRaised:
       case EventType::kIncidentResolved:
+      case EventType::kTaskOverdue:
+      case EventType::kTaskReassigned:
+      case EventType::kNotification:
         log->info("{} instance={} item={} element={}",
                   runtime::EventTypeName(e.type), e.instance, e.item, element);
         break;
@@ -137,6 +142,14 @@ Result<void> Engine::LoadAll() {
   }
   processes_ = std::move(state->processes);
   for (const auto& user : state->users) rt->SetUserRoles(user.user, user.roles);
+  for (const auto& record : state->calendars) {
+    auto calendar = model::Calendar::FromYaml(record.yaml, record.name);
+    if (!calendar)
+      return Fail(ErrorCode::kIo,
+                  "stored calendar: " + calendar.error().message);
+    rt->SetCalendar(*calendar);
+    if (record.is_default) rt->SetDefaultCalendar(record.name);
+  }
   engine_revision_ = 0;
   written_engine_data_.clear();
   if (state->engine) {
@@ -253,14 +266,24 @@ Result<void> Engine::Refresh() {
 template <typename T, typename F>
 Result<T> Engine::Command(F&& run) {
   for (int attempt = 0;; ++attempt) {
+    if (attempt > 0) {
+      // Lost a race: this time hold the write lock from reading the state
+      // to committing, so nobody can get in between.
+      if (auto locked = store_.BeginWrite(); !locked)
+        return tl::unexpected(locked.error());
+    }
     if (!grouping_) {
-      if (auto fresh = Refresh(); !fresh) return tl::unexpected(fresh.error());
+      if (auto fresh = Refresh(); !fresh) {
+        store_.EndWrite();
+        return tl::unexpected(fresh.error());
+      }
     }
     Result<T> out = run();
     for (auto& e : runtime_->TakeJournal())
       pending_events_.push_back(std::move(e));
     if (grouping_) return out;
     auto committed = Flush();
+    store_.EndWrite();  // when Flush had nothing to commit
     if (committed) return out;
     // Another writer committed in the meantime (Flush has read its state).
     // If it changed an instance this command changed, the command was built
@@ -268,7 +291,7 @@ Result<T> Engine::Command(F&& run) {
     // engine row collided: run the command again on the fresh state.
     const Error& error = committed.error();
     if (error.code == ErrorCode::kConflict && !TouchedInstanceChanged() &&
-        attempt < 10)
+        attempt < 2)
       continue;
     return tl::unexpected(error);
   }
@@ -337,8 +360,11 @@ Result<void> Engine::Flush() {
     return {};
   store::Batch batch = std::exchange(pending_, {});
   std::set<Id> dirty;
-  for (const auto& e : pending_events_)
+  for (const auto& e : pending_events_) {
     if (e.instance != runtime::kNoId) dirty.insert(e.instance);
+    if (e.type == runtime::EventType::kNotification)
+      batch.outbox.push_back(OutboxOf(e));
+  }
   // Work-item kinds no event of the commit touched keep their stored rows.
   std::map<Id, unsigned> touched;
   for (const auto& e : pending_events_) {
@@ -348,10 +374,12 @@ Result<void> Engine::Flush() {
     switch (e.type) {
       case T::kTaskCreated:
       case T::kTaskClaimed:
+      case T::kTaskReassigned:
       case T::kTaskClosed:
         kinds |= W::kTasks;
         break;
       case T::kTimerScheduled:
+      case T::kDeadlineArmed:
       case T::kTimerClosed:
         kinds |= W::kTimers;
         break;
@@ -476,6 +504,11 @@ Result<std::vector<Deployment>> Engine::Deploy(const std::string& name,
         }
         auto defs = Parse(name, xml);
         if (!defs) return tl::unexpected(defs.error());
+        if (auto missing = MissingCalendars(**defs); !missing.empty())
+          return Fail(ErrorCode::kValidation,
+                      name + ": a process names the calendar '" +
+                          missing.front() +
+                          "', which this engine does not know (add it first)");
         std::int64_t id = 1;
         for (const auto& d : definitions_) id = std::max(id, d.id + 1);
         store::DefinitionsRecord record{id, name, hash, xml, Ms(clock_.Now())};
@@ -496,6 +529,82 @@ Result<std::vector<Deployment>> Engine::Deploy(const std::string& name,
         runtime_->Deploy(*defs);
         return out;
       });
+}
+
+Result<void> Engine::AddCalendar(const std::string& name,
+                                 const std::string& yaml, bool make_default) {
+  return Command<void>([&]() -> Result<void> {
+    auto calendar = model::Calendar::FromYaml(yaml, name);
+    if (!calendar) return tl::unexpected(calendar.error());
+    runtime_->SetCalendar(*calendar);
+    if (make_default) runtime_->SetDefaultCalendar(name);
+    pending_.calendars.push_back({name, yaml, make_default});
+    return {};
+  });
+}
+
+std::vector<std::string> Engine::MissingCalendars(
+    const model::Definitions& defs) const {
+  std::vector<std::string> missing;
+  for (const auto& p : defs.processes())
+    for (const auto& [key, value] : p.properties)
+      if ((key == "calendar" || key == "dueDateCalendar" ||
+           key == "timerCalendar") &&
+          !runtime_->FindCalendar(value))
+        missing.push_back(value);
+  return missing;
+}
+
+store::OutboxRecord Engine::OutboxOf(const runtime::Event& e) const {
+  store::OutboxRecord m;
+  m.id = e.item;
+  m.at = Ms(e.at);
+  m.instance = e.instance;
+  m.task = e.parent;
+  m.recipient = e.text;
+  const runtime::InstanceState* s = runtime_->Instance(e.instance);
+  if (!s) return m;
+  const model::FlowNode& n = s->node(e.node);
+  m.element_id = n.id;
+  const auto& process = s->definitions->process(s->process);
+  auto property = [&](std::string_view name) -> std::string {
+    for (const auto& [k, v] : n.properties)
+      if (k == name) return v;
+    for (const auto& [k, v] : process.properties)
+      if (k == name) return v;
+    return "";
+  };
+  std::string subject = property("escalation.subject");
+  std::string body = property("escalation.template");
+  if (subject.empty()) subject = "Просрочена задача «{{task}}»";
+  if (body.empty())
+    body =
+        "Задача «{{task}}» процесса «{{process}}» ({{business_key}}) "
+        "просрочена на {{late}}. Получатель: {{recipient}}. Шаг: {{step}}.";
+  kainjow::mustache::data data;
+  if (!s->scopes.empty())
+    for (const auto& [k, v] : s->scopes.front().variables)
+      data.set(k, expr::ToText(v));
+  data.set("task", n.name.empty() ? n.id : n.name);
+  data.set("element", n.id);
+  data.set("process", process.name.empty() ? process.id : process.name);
+  data.set("instance", std::to_string(s->id));
+  data.set("business_key", s->business_key);
+  data.set("recipient", e.text);
+  data.set("step", e.text2);
+  const std::int64_t minutes = e.number / 60000;
+  data.set("late", minutes >= 60 ? std::to_string(minutes / 60) + " ч " +
+                                       std::to_string(minutes % 60) + " мин"
+                                 : std::to_string(minutes) + " мин");
+  auto render = [&](const std::string& text) {
+    kainjow::mustache::mustache tmpl(text);
+    tmpl.set_custom_escape([](const std::string& t) { return t; });
+    std::string out = tmpl.render(data);
+    return tmpl.is_valid() ? out : text;
+  };
+  m.subject = render(subject);
+  m.body = render(body);
+  return m;
 }
 
 Result<void> Engine::SetUserRoles(const std::string& user,

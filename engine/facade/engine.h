@@ -62,6 +62,10 @@ class Engine {
                                          const std::string& xml);
   Result<void> SetUserRoles(const std::string& user,
                             std::vector<std::string> roles);
+  // A working calendar from its YAML text (model/calendar.h), stored; with
+  // `make_default` it is in force for processes that name none.
+  Result<void> AddCalendar(const std::string& name, const std::string& yaml,
+                           bool make_default);
   void RegisterJobHandler(const std::string& type, runtime::JobHandler handler);
 
   Result<Id> Start(const std::string& key, Variables variables,
@@ -134,6 +138,11 @@ class Engine {
   Result<void> Flush();
   Result<void> LoadAll();
   store::InstanceWrite WriteOf(const runtime::InstanceState& s) const;
+  // The outbox message of a notification event, from the process's template.
+  store::OutboxRecord OutboxOf(const runtime::Event& e) const;
+  // Calendars the processes of `defs` name that the engine does not know.
+  std::vector<std::string> MissingCalendars(
+      const model::Definitions& defs) const;
   std::int64_t DefinitionsIdOf(const model::Definitions* d) const;
 
   store::Store& store_;

@@ -131,6 +131,7 @@ void Apply(const Event& e, InstanceState& s) {
       t.assignee = e.text;
       t.created = e.at;
       if (e.flag) t.due = e.time;
+      t.escalation_of = e.parent;
       s.tasks.push_back(std::move(t));
       return;
     }
@@ -162,6 +163,31 @@ void Apply(const Event& e, InstanceState& s) {
         j->lock_owner = e.text;
         j->lock_expires = e.time;
       }
+      return;
+    case EventType::kDeadlineArmed: {
+      Timer t{e.item, e.token, e.node, e.time, 0, 0, true};
+      t.task = e.parent;
+      t.step = e.number;
+      s.timers.push_back(std::move(t));
+      return;
+    }
+    case EventType::kTaskOverdue:
+      s.escalated.push_back(e.node);
+      s.escalations.push_back({e.item, e.node, e.at, "overdue"});
+      return;
+    case EventType::kTaskReassigned:
+      if (UserTask* t = FindItem(s.tasks, e.item)) {
+        t->roles = e.list;
+        t->assignee = e.text;
+      }
+      s.escalations.push_back(
+          {e.item, e.node, e.at,
+           "reassigned to " +
+               (e.text.empty() ? (e.list.empty() ? std::string() : e.list[0])
+                               : "user " + e.text)});
+      return;
+    case EventType::kNotification:
+      s.escalations.push_back({e.parent, e.node, e.at, "notified " + e.text});
       return;
     case EventType::kJobClosed:
       std::erase_if(s.jobs, [&](const Job& j) { return j.id == e.item; });
@@ -259,6 +285,14 @@ std::string_view EventTypeName(EventType type) {
       return "job-retries";
     case EventType::kJobLocked:
       return "job-locked";
+    case EventType::kDeadlineArmed:
+      return "deadline-armed";
+    case EventType::kTaskOverdue:
+      return "task-overdue";
+    case EventType::kTaskReassigned:
+      return "task-reassigned";
+    case EventType::kNotification:
+      return "notification";
     case EventType::kJobClosed:
       return "job-closed";
     case EventType::kTimerScheduled:

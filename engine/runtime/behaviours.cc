@@ -114,14 +114,23 @@ void Runtime::Activate(InstanceState& s, Id token_id) {
         due.kind = !spec.due_date.text.empty() && spec.due_date.text[0] == 'P'
                        ? model::TimerKind::kDuration
                        : model::TimerKind::kDate;
+        if (spec.due_date.dialect == model::Dialect::kPlain) {
+          if (auto parsed = model::ParseTimer(due.kind, spec.due_date.text)) {
+            due = *parsed;
+            due.source = spec.due_date;
+          }
+        }
         std::string error;
-        if (auto t = TimerDue(s, token.scope, due, &error)) {
+        if (auto t =
+                TimerDue(s, token.scope, due, &error, CalendarFor(s, false))) {
           e.flag = true;
           e.time = *t;
         }
       }
       Wait(s, token_id);
       Emit(s, e);
+      for (const UserTask& task : s.tasks)
+        if (task.id == e.item && task.due) ArmDeadlines(s, task);
       return;
     }
     case ElementKind::kServiceTask:
@@ -650,7 +659,8 @@ void Runtime::ArmCatch(InstanceState& s, Id token_id,
       case EventDefinitionKind::kTimer: {
         if (!d.timer) break;
         std::string error;
-        auto due = TimerDue(s, token.scope, *d.timer, &error);
+        auto due =
+            TimerDue(s, token.scope, *d.timer, &error, CalendarFor(s, true));
         if (!due) {
           Incident(s, token_id, "timer of '" + n.id + "': " + error);
           break;
@@ -724,7 +734,8 @@ void Runtime::Disarm(InstanceState& s, Id token_id) {
 
 std::optional<TimePoint> Runtime::TimerDue(InstanceState& s, Id scope,
                                            const model::TimerSpec& spec,
-                                           std::string* error) {
+                                           std::string* error,
+                                           const model::Calendar* calendar) {
   model::TimerSpec literal = spec;
   if (!spec.literal) {
     auto v = Evaluate(s, scope, spec.source);
@@ -733,8 +744,11 @@ std::optional<TimePoint> Runtime::TimerDue(InstanceState& s, Id scope,
       return std::nullopt;
     }
     using T = expr::Value::Type;
-    if (v->type() == T::kDaysTimeDuration)
-      return clock_.Now() + std::chrono::milliseconds(v->days_time().ms);
+    if (v->type() == T::kDaysTimeDuration) {
+      std::chrono::milliseconds length(v->days_time().ms);
+      if (calendar) return calendar->AddWorkingTime(clock_.Now(), length);
+      return clock_.Now() + length;
+    }
     if (v->type() == T::kDateTime && v->date_time().offset_minutes)
       return TimePoint(std::chrono::milliseconds(v->date_time().InstantMs()));
     if (v->type() != T::kString) {
@@ -760,6 +774,7 @@ std::optional<TimePoint> Runtime::TimerDue(InstanceState& s, Id scope,
     case model::TimerKind::kDate:
       return literal.date;
     case model::TimerKind::kDuration:
+      if (calendar) return calendar->AddWorking(now, literal.duration);
       return literal.duration.AddTo(now);
     case model::TimerKind::kCycle: {
       TimePoint first =
@@ -771,6 +786,10 @@ std::optional<TimePoint> Runtime::TimerDue(InstanceState& s, Id scope,
 }
 
 void Runtime::FireTimer(InstanceState& s, const Timer& timer) {
+  if (timer.task != kNoId) {
+    Deadline(s, timer);
+    return;
+  }
   const FlowNode& n = s.node(timer.node);
   Token* waiting = s.FindToken(timer.token);
   if (!waiting) {

@@ -46,6 +46,13 @@ enum class EventType : std::uint8_t {
   kCompensationDone,    // token: thrower, item: the handler's token that
                         // finished, or 0
   kJobLocked,           // item, text: worker (empty: unlocked), time: until
+  kDeadlineArmed,   // item (a timer), token, node, parent: task, number: step
+                    // (-1: the due time), time: when
+  kTaskOverdue,     // item: task, token, node, text: assignee, list: roles,
+                    // number: how late, in ms
+  kTaskReassigned,  // item: task, node, list: roles, text: assignee
+  kNotification,    // item, token, node, parent: task, text: recipient
+                    // (a role, or user:NAME), text2: the policy step
 };
 
 struct Event {

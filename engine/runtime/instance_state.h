@@ -70,6 +70,9 @@ struct UserTask {
   TimePoint created{};
   std::optional<TimePoint> due;
   bool open = true;
+  // An escalation task an escalation policy created for the task with this
+  // id; completing it does not move the token.
+  Id escalation_of = kNoId;
 };
 
 struct Job {
@@ -94,6 +97,18 @@ struct Timer {
   std::int64_t remaining = 0;  // further repetitions of a cycle; -1 unbounded
   std::int64_t interval_ms = 0;
   bool open = true;
+  // A deadline of a user task (not a timer event): the task's due time
+  // (step -1) or step `step` of its escalation policy.
+  Id task = kNoId;
+  std::int64_t step = -1;
+};
+
+// What the escalation of an overdue task did, for `show` and the report.
+struct EscalationRecord {
+  Id task = kNoId;
+  std::uint32_t node = model::kNoIndex;
+  TimePoint at{};
+  std::string what;  // "overdue", "notify manager", ...
 };
 
 struct Subscription {
@@ -154,6 +169,7 @@ struct InstanceState {
   std::vector<std::uint32_t> completed;  // flow nodes in order of completion
   std::vector<std::uint32_t>
       escalated;  // flow nodes whose escalation was raised
+  std::vector<EscalationRecord> escalations;
   std::vector<std::uint32_t> taken_flows;
   // Compensation in progress: handlers still to run per throwing token, and
   // which thrower each running handler token works for.

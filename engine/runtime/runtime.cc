@@ -533,6 +533,15 @@ Result<void> Runtime::CompleteTask(Id task_id, const std::string& user,
                                             t.assignee + "'");
         }
       }
+      if (t.escalation_of != kNoId) {  // the token moves with the task itself
+        Event closed;
+        closed.type = EventType::kTaskClosed;
+        closed.item = t.id;
+        closed.node = t.node;
+        closed.text = user;
+        Emit(s, closed);
+        return {};
+      }
       // Required form fields: given now, or already set in the instance.
       if (n.user_task) {
         ScopeVariables vars(s, ScopeOfToken(s, t.token));

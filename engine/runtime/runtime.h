@@ -18,6 +18,7 @@
 
 #include "bpmn/clock.h"
 #include "bpmn/result.h"
+#include "model/calendar.h"
 #include "model/definitions.h"
 #include "runtime/event.h"
 #include "runtime/instance_state.h"
@@ -46,6 +47,14 @@ class Runtime {
   // The identity table. While it is empty, no role is checked.
   void SetUserRoles(const std::string& user, std::vector<std::string> roles);
   void RegisterJobHandler(const std::string& type, JobHandler handler);
+  // Working calendars by name. A process names its calendar with the
+  // extension property `calendar` (or `dueDateCalendar`); without one, the
+  // default calendar (when set) is in force. Due-date durations count working
+  // time in the calendar in force; timer events do when the process names a
+  // calendar with the property `timerCalendar`.
+  void SetCalendar(std::shared_ptr<const model::Calendar> calendar);
+  void SetDefaultCalendar(const std::string& name) { default_calendar_ = name; }
+  const model::Calendar* FindCalendar(const std::string& name) const;
   // Keep the event log (default on). Benchmarks turn it off.
   void set_keep_log(bool keep) { keep_log_ = keep; }
 
@@ -220,9 +229,17 @@ class Runtime {
   void TerminateScope(InstanceState& s, Id scope, Id except_token);
   Result<expr::Value> Evaluate(const InstanceState& s, Id scope,
                                const model::Expression& e);
+  // `calendar` non-null: durations count its working time.
   std::optional<TimePoint> TimerDue(InstanceState& s, Id scope,
                                     const model::TimerSpec& spec,
-                                    std::string* error);
+                                    std::string* error,
+                                    const model::Calendar* calendar = nullptr);
+  // The calendar in force for due dates (`timers` false) or timer events.
+  const model::Calendar* CalendarFor(const InstanceState& s, bool timers) const;
+  // Deadlines of a user task (deadlines.cc): its due time and the steps of
+  // its escalation policy, each a timer that fires once.
+  void ArmDeadlines(InstanceState& s, const UserTask& task);
+  void Deadline(InstanceState& s, const Timer& timer);
   std::string SignalName(const model::Definitions& d,
                          const std::string& ref) const;
   std::string MessageName(const model::Definitions& d,
@@ -252,6 +269,8 @@ class Runtime {
       processes_;
   std::map<std::string, std::vector<std::string>> users_;
   std::map<std::string, JobHandler> handlers_;
+  std::map<std::string, std::shared_ptr<const model::Calendar>> calendars_;
+  std::string default_calendar_;
   std::map<Id, std::unique_ptr<InstanceState>> instances_;
   std::deque<std::pair<Id, Id>> ready_;  // (instance, token)
   std::vector<Event> log_;

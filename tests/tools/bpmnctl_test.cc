@@ -156,15 +156,18 @@ TEST(BpmnctlTest, EveryMismatchIsReportedWithStepAndLine) {
   EXPECT_NE(r.out.find("0 passed, 1 failed"), std::string::npos);
 }
 
-TEST(BpmnctlTest, UnknownKeysAndUnsupportedChecksFailLoudly) {
+TEST(BpmnctlTest, UnknownKeysAndWrongDueTimesFailLoudly) {
   auto r = Bpmnctl("test " + kScenarios + "/unknown-key.scenario.yaml " +
-                   kScenarios + "/not-supported-yet.scenario.yaml");
+                   kScenarios + "/due-mismatch.scenario.yaml");
   EXPECT_EQ(r.exit_code, 1) << r.out;
   EXPECT_NE(r.out.find("step 2 (line 8): unknown key 'wating'"),
             std::string::npos)
       << r.out;
-  EXPECT_NE(r.out.find("'due' is not supported yet"), std::string::npos)
+  EXPECT_NE(r.out.find("due Task_qualify: expected 2026-01-05T14:00:00Z, got "
+                       "2026-01-05T13:00:00Z"),
+            std::string::npos)
       << r.out;
+  EXPECT_NE(r.out.find("0 passed, 2 failed"), std::string::npos) << r.out;
 }
 
 TEST(BpmnctlTest, UnreadableFilesAndMissingPathsExitTwo) {

@@ -25,5 +25,6 @@ void AddWorkCommands(CLI::App& app, int& exit_code);
 void AddEventCommands(CLI::App& app, int& exit_code);
 void AddUsersCommand(CLI::App& app, int& exit_code);
 void AddRunCommand(CLI::App& app, int& exit_code);
+void AddCalendarCommands(CLI::App& app, int& exit_code);
 
 }  // namespace bpmnctl

@@ -124,16 +124,28 @@ int Show(const DbOptions& o, bpmn::runtime::Id id) {
       text += "  task " + std::to_string(t.id) + " " + t.element_id + "\n";
     }
   out["tasks"] = tasks;
+  // Timer events, and the deadlines of tasks (due times, escalation steps).
   json timers = json::array();
-  if (auto list = session->store->Timers(id))
-    for (const auto& t : *list) {
-      timers.push_back({{"id", t.id},
-                        {"element_id", t.element_id},
-                        {"due", FormatMillis(t.due)}});
-      text += "  timer " + std::to_string(t.id) + " " + t.element_id + " due " +
-              FormatMillis(t.due) + "\n";
+  json deadlines = json::array();
+  for (const auto& t : s.timers) {
+    if (!t.open) continue;
+    const std::string due = bpmn::model::FormatTimePoint(t.due);
+    if (t.task == bpmn::runtime::kNoId) {
+      timers.push_back(
+          {{"id", t.id}, {"element_id", s.node(t.node).id}, {"due", due}});
+      text += "  timer " + std::to_string(t.id) + " " + s.node(t.node).id +
+              " due " + due + "\n";
+    } else {
+      deadlines.push_back({{"task_id", t.task},
+                           {"element_id", s.node(t.node).id},
+                           {"step", t.step},
+                           {"at", due}});
+      text += "  deadline of task " + std::to_string(t.task) + " at " + due +
+              (t.step < 0 ? " (due)" : " (escalation step)") + "\n";
     }
+  }
   out["timers"] = timers;
+  out["deadlines"] = deadlines;
   json incidents = json::array();
   for (const auto& i : s.incidents) {
     std::string element =
@@ -144,6 +156,16 @@ int Show(const DbOptions& o, bpmn::runtime::Id id) {
             i.message + "\n";
   }
   out["incidents"] = incidents;
+  json escalations = json::array();
+  for (const auto& x : s.escalations) {
+    escalations.push_back({{"task_id", x.task},
+                           {"element_id", s.node(x.node).id},
+                           {"at", bpmn::model::FormatTimePoint(x.at)},
+                           {"what", x.what}});
+    text += "  escalation " + s.node(x.node).id + " at " +
+            bpmn::model::FormatTimePoint(x.at) + ": " + x.what + "\n";
+  }
+  out["escalations"] = escalations;
   Print(o, out, text);
   return kExitOk;
 }

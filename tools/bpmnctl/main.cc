@@ -22,6 +22,7 @@ int main(int argc, char** argv) {
   bpmnctl::AddEventCommands(app, exit_code);
   bpmnctl::AddUsersCommand(app, exit_code);
   bpmnctl::AddRunCommand(app, exit_code);
+  bpmnctl::AddCalendarCommands(app, exit_code);
   if (!bpmnctl::SetUpLogging("", "warn")) return bpmnctl::kExitUsage;
   try {
     app.parse(argc, argv);

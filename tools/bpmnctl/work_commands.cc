@@ -25,7 +25,7 @@ std::string TaskLine(const bpmn::store::TaskRecord& t) {
 }
 
 int Tasks(const DbOptions& o, const std::string& role, const std::string& user,
-          bpmn::runtime::Id instance) {
+          bpmn::runtime::Id instance, bool overdue) {
   auto session = OpenSession(o);
   if (!session) return kExitRefused;
   std::vector<bpmn::store::TaskRecord> tasks;
@@ -52,6 +52,12 @@ int Tasks(const DbOptions& o, const std::string& role, const std::string& user,
     auto list = session->store->Tasks(filter);
     if (!list) return Refused(o, list.error());
     tasks = std::move(*list);
+  }
+  if (overdue) {
+    const auto now = session->clock.Now().time_since_epoch().count();
+    std::erase_if(tasks, [&](const bpmn::store::TaskRecord& t) {
+      return !t.due || *t.due >= now;
+    });
   }
   json out = json::array();
   std::string text;
@@ -100,7 +106,10 @@ void AddWorkCommands(CLI::App& app, int& exit_code) {
   tasks->add_option("--role", role, "offered to this role");
   tasks->add_option("--user", user, "the work list of this user");
   tasks->add_option("--instance", instance, "of this instance");
-  tasks->callback([&] { exit_code = Tasks(tasks_o, role, user, instance); });
+  static bool overdue = false;
+  tasks->add_flag("--overdue", overdue, "only tasks past their due time");
+  tasks->callback(
+      [&] { exit_code = Tasks(tasks_o, role, user, instance, overdue); });
 
   static bpmn::runtime::Id claim_task = 0, complete_task = 0;
   static std::string claim_by, complete_by, vars;

@@ -134,13 +134,9 @@ class Run {
         Failure(0, Line(kv.first), "unknown key '" + key + "'");
     }
     if (!doc["name"]) Failure(0, 1, "the key 'name' is required");
-    if (doc["calendar"]) {
-      Failure(0, Line(doc["calendar"]),
-              "'calendar' is not supported yet (working calendars come with "
-              "the deadline issue)");
-    }
     if (!r_.failures.empty()) return;
     if (!OpenEngine()) return;
+    if (doc["calendar"] && !LoadCalendar(doc["calendar"])) return;
     if (!LoadDiagrams(doc)) return;
     if (doc["clock"]) {
       auto t = bpmn::model::ParseIsoDateTime(doc["clock"].as<std::string>());
@@ -243,6 +239,25 @@ class Run {
     }
     store_ = std::move(*opened);
     if (!StartEngine()) return false;
+    return true;
+  }
+
+  // The `calendar:` file: in force for every process of the scenario (the
+  // engine's default), and by its file name for processes that name it.
+  bool LoadCalendar(const YAML::Node& node) {
+    fs::path p = fs::path(path_).parent_path() / node.as<std::string>();
+    std::ifstream in(p, std::ios::binary);
+    if (!in) {
+      Failure(0, Line(node), p.string() + ": cannot be read");
+      return false;
+    }
+    std::ostringstream text;
+    text << in.rdbuf();
+    auto added = engine_->AddCalendar(p.stem().string(), text.str(), true);
+    if (!added) {
+      Failure(0, Line(node), p.string() + ": " + added.error().message);
+      return false;
+    }
     return true;
   }
 
@@ -503,14 +518,47 @@ class Run {
     auto fail = [&](const YAML::Node& at, std::string m) {
       Failure(at_end ? 0 : number, Line(at), (at_end ? "end: " : "") + m);
     };
-    if (n["due"])
-      fail(n["due"],
-           "'due' is not supported yet (due dates come with the deadline "
-           "issue)");
-    if (n["escalated"])
-      fail(n["escalated"],
-           "'escalated' is not supported yet (escalation policies come with "
-           "the deadline issue)");
+    if (n["due"]) {
+      for (const auto& kv : n["due"]) {
+        const std::string element = kv.first.as<std::string>();
+        auto want = bpmn::model::ParseIsoDateTime(kv.second.as<std::string>());
+        if (!want) {
+          fail(kv.second, want.error().message);
+          continue;
+        }
+        std::optional<bpmn::TimePoint> got;
+        bool found = false;
+        for (const auto& ref : rt().OpenTasks(instance_)) {
+          const auto& node = ref.instance->node(ref.task->node);
+          if (ref.task->escalation_of ||
+              (node.id != element && node.name != element))
+            continue;
+          found = true;
+          got = ref.task->due;
+          break;
+        }
+        if (!found) {
+          fail(kv.first, "due: no open task '" + element + "'");
+        } else if (!got || *got != *want) {
+          fail(kv.first,
+               "due " + element + ": expected " +
+                   bpmn::model::FormatTimePoint(*want) + ", got " +
+                   (got ? bpmn::model::FormatTimePoint(*got) : "none"));
+        }
+      }
+    }
+    if (n["escalated"]) {
+      std::set<std::string> want, got;
+      for (const auto& e : n["escalated"]) want.insert(e.as<std::string>());
+      for (const auto* f : rt().Family(instance_))
+        for (auto node : f->escalated) got.insert(f->node(node).id);
+      if (want != got)
+        fail(n["escalated"],
+             "escalated: expected " +
+                 Join(std::vector<std::string>(want.begin(), want.end())) +
+                 ", got " +
+                 Join(std::vector<std::string>(got.begin(), got.end())));
+    }
     if (n["waiting"]) {
       std::vector<std::string> want;
       for (const auto& w : n["waiting"]) want.push_back(w.as<std::string>());

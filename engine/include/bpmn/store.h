@@ -145,6 +145,26 @@ struct UserRecord {
   std::vector<std::string> roles;
 };
 
+// A notification waiting in the outbox for whoever delivers it (a worker,
+// the web page).
+struct OutboxRecord {
+  Id id = 0;
+  Millis at = 0;
+  Id instance = 0;
+  Id task = 0;
+  std::string element_id;
+  std::string recipient;  // a role, or user:NAME
+  std::string subject;
+  std::string body;
+};
+
+// A working calendar as its YAML text (model/calendar.h).
+struct CalendarRecord {
+  std::string name;
+  std::string yaml;
+  bool is_default = false;  // in force where a process names none
+};
+
 struct Batch {
   std::vector<DefinitionsRecord> definitions;
   std::vector<ProcessRecord> processes;
@@ -154,12 +174,15 @@ struct Batch {
   bool write_start_timers = false;
   std::optional<std::string> engine_data;  // written when set
   std::int64_t expected_engine_revision = 0;
-  std::vector<UserRecord> users;  // added or replaced
+  std::vector<UserRecord> users;          // added or replaced
+  std::vector<CalendarRecord> calendars;  // added or replaced; a default one
+                                          // makes the others not default
+  std::vector<OutboxRecord> outbox;       // appended
 
   bool empty() const {
     return definitions.empty() && processes.empty() && instances.empty() &&
            events.empty() && !engine_data && users.empty() &&
-           !write_start_timers;
+           !write_start_timers && calendars.empty() && outbox.empty();
   }
 };
 
@@ -169,6 +192,7 @@ struct StoredState {
   std::vector<ProcessRecord> processes;
   std::optional<EngineRecord> engine;
   std::vector<UserRecord> users;
+  std::vector<CalendarRecord> calendars;
   std::vector<InstanceRecord> instances;  // see Store::Load
 };
 
@@ -181,6 +205,14 @@ struct TaskFilter {
 class Store {
  public:
   virtual ~Store() = default;
+
+  // Takes the store's write lock ahead of the next Commit, so that nobody
+  // else commits between reading the state and writing the command built on
+  // it; Commit releases it, and so does EndWrite when nothing was committed.
+  // The engine does this when a command lost a race. Default: no lock (a
+  // store with one writer).
+  virtual Result<void> BeginWrite() { return {}; }
+  virtual void EndWrite() {}
 
   // Writes the whole batch in one transaction, or nothing. Fails with
   // kConflict when an expected revision does not match the stored one (the
@@ -200,6 +232,8 @@ class Store {
   // Jobs of a type; all with `type` empty.
   virtual Result<std::vector<JobRecord>> Jobs(const std::string& type) = 0;
   virtual Result<std::vector<IncidentRecord>> Incidents() = 0;
+  // The outbox, oldest first.
+  virtual Result<std::vector<OutboxRecord>> Outbox() = 0;
   // A number that changes whenever another writer commits to the same store,
   // so an engine knows its loaded state is stale.
   virtual Result<std::int64_t> ExternalChanges() = 0;
