@@ -98,6 +98,10 @@ Result<std::vector<EscalationStep>> ParseEscalationPolicy(
     std::string_view part = text.substr(0, end);
     text = end == std::string_view::npos ? std::string_view()
                                          : text.substr(end + 1);
+    while (!part.empty() && (part.front() == ' ' || part.front() == '\n'))
+      part.remove_prefix(1);
+    while (!part.empty() && (part.back() == ' ' || part.back() == '\n'))
+      part.remove_suffix(1);
     if (Words(part).empty()) continue;
     auto step = ParseStep(part);
     if (!step) return tl::unexpected(step.error());

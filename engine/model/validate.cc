@@ -8,6 +8,8 @@
 #include <string>
 #include <tuple>
 
+#include "model/escalation_policy.h"
+
 namespace bpmn::model {
 namespace {
 
@@ -20,16 +22,30 @@ class Validator {
     for (const auto& p : defs_.processes()) {
       CheckScope(p.top_level, nullptr, p);
       CheckDuplicateFlows(p);
+      CheckPolicy(p.properties, p.index, p.id, p.position);
     }
     for (const auto& n : defs_.nodes()) {
       if (IsSubProcess(n.kind))
         CheckScope(n.children, &n, defs_.process(n.process));
       CheckNode(n);
+      CheckPolicy(n.properties, n.process, n.id, n.position);
     }
     return std::move(out_);
   }
 
  private:
+  // The `escalation` extension property (escalation_policy.h).
+  void CheckPolicy(
+      const std::vector<std::pair<std::string, std::string>>& properties,
+      std::uint32_t process, const std::string& id, SourcePosition at) {
+    for (const auto& [key, value] : properties) {
+      if (key != "escalation") continue;
+      if (auto steps = ParseEscalationPolicy(value); !steps)
+        Report(Severity::kError, "escalation-policy", process, id, at,
+               steps.error().message);
+    }
+  }
+
   void Report(Severity severity, const char* rule, std::uint32_t process,
               const std::string& id, SourcePosition at, std::string message) {
     if (!runs_[process]) severity = Severity::kWarning;

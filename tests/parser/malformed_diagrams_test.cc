@@ -165,6 +165,9 @@ const std::vector<MalformedCase>& Cases() {
        "Flow_Yes", 13, 5},
       {"67-due-date-expression-does-not-parse.bpmn", kE, "expression",
        "Task_Qualify", 5, 5},
+      // Extension properties the engine acts on.
+      {"68-escalation-policy-without-when.bpmn", kE, "escalation-policy",
+       "Task_Measure", 5, 5},
   };
   return *kCases;
 }

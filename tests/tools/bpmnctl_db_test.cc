@@ -1191,3 +1191,91 @@ TEST_F(BpmnctlDb, AWorkerLocksJobsThatOthersThenDoNotGet) {
 }
 
 }  // namespace
+
+namespace {
+
+// A task whose due time is long past, with an escalation policy: the timer
+// loop raises the overdue record and writes the notification to the outbox.
+const char* kOverdueBpmn = R"(<?xml version="1.0" encoding="UTF-8"?>
+<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:camunda="http://camunda.org/schema/1.0/bpmn" id="Defs" targetNamespace="t">
+  <bpmn:process id="late" name="Замер" isExecutable="true">
+    <bpmn:extensionElements>
+      <camunda:properties>
+        <camunda:property name="escalation.template" value="Замер по сделке {{business_key}} ({{client}}) просрочен" />
+      </camunda:properties>
+    </bpmn:extensionElements>
+    <bpmn:startEvent id="start" />
+    <bpmn:userTask id="measure" name="Выполнить замер" camunda:candidateGroups="measurer" camunda:dueDate="2020-01-01T09:00:00Z">
+      <bpmn:extensionElements>
+        <camunda:properties>
+          <camunda:property name="escalation" value="notify manager after due; reassign to manager after due + P1D" />
+        </camunda:properties>
+      </bpmn:extensionElements>
+    </bpmn:userTask>
+    <bpmn:endEvent id="end" />
+    <bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="measure" />
+    <bpmn:sequenceFlow id="f2" sourceRef="measure" targetRef="end" />
+  </bpmn:process>
+</bpmn:definitions>
+)";
+
+TEST_F(BpmnctlDb, AnOverdueTaskIsEscalatedOnceAndNotifiesTheManager) {
+  fs::path file = dir_ / "late.bpmn";
+  WriteFile(file, kOverdueBpmn);
+  Deploy(file.string());
+  std::int64_t id = Start("late", R"({"client": "ООО Ромашка"})", "DEAL-5");
+  ASSERT_NE(id, 0);
+  json overdue = Json({"tasks", "--overdue"});
+  ASSERT_EQ(overdue.size(), 1u) << overdue.dump();
+  EXPECT_EQ(overdue[0]["element_id"], "measure");
+  EXPECT_TRUE(Json({"outbox"}).empty());
+
+  // The timer loop (twice: nothing may happen twice).
+  for (int i = 0; i < 2; ++i) {
+    Output run = Ctl({"run", "--for", "0.3"});
+    EXPECT_EQ(run.exit_code, 0) << run.out << run.err;
+  }
+  json outbox = Json({"outbox"});
+  ASSERT_EQ(outbox.size(), 1u) << outbox.dump();
+  EXPECT_EQ(outbox[0]["recipient"], "manager");
+  EXPECT_EQ(outbox[0]["instance_id"], id);
+  EXPECT_EQ(outbox[0]["body"],
+            "Замер по сделке DEAL-5 (ООО Ромашка) просрочен");
+  EXPECT_TRUE(Contains(outbox[0].value("subject", ""), "Выполнить замер"))
+      << outbox.dump();
+  // The second step, a day after the due time, gave the task to the manager.
+  json tasks = TasksOf(id);
+  ASSERT_EQ(tasks.size(), 1u);
+  EXPECT_EQ(tasks[0]["roles"], json::array({"manager"}));
+  json shown = Show(id);
+  std::vector<std::string> what;
+  for (const auto& e : shown["escalations"])
+    what.push_back(e.value("what", ""));
+  EXPECT_EQ(what, (std::vector<std::string>{"overdue", "notified manager",
+                                            "reassigned to manager"}))
+      << shown.dump();
+  EXPECT_TRUE(shown["deadlines"].empty()) << shown.dump();
+}
+
+TEST_F(BpmnctlDb, CalendarsAreStoredAndAProcessNamingAnUnknownOneIsRefused) {
+  const std::string calendar =
+      std::string(BPMN_SAMPLES_DIR) + "/calendars/ru-5x8.yaml";
+  fs::path file = dir_ / "named.bpmn";
+  WriteFile(file, Replace(kOverdueBpmn,
+                          R"(<camunda:property name="escalation.template")",
+                          R"(<camunda:property name="calendar" value="ru-5x8" />
+        <camunda:property name="escalation.template")"));
+  Refused({"deploy", file.string()}, 1, "validation", "ru-5x8");
+  json added = Json({"calendars", "add", calendar, "--default"});
+  EXPECT_EQ(added["calendar"], "ru-5x8");
+  json listed = Json({"calendars", "list"});
+  ASSERT_EQ(listed.size(), 1u);
+  EXPECT_EQ(listed[0]["name"], "ru-5x8");
+  EXPECT_EQ(listed[0]["default"], true);
+  Deploy(file.string());
+  WriteFile(dir_ / "broken.yaml", "zone: UTC\nweek: { mon: \"9-18\" }\n");
+  Refused({"calendars", "add", (dir_ / "broken.yaml").string()}, 2,
+          "invalid_argument", "line 2");
+}
+
+}  // namespace
