@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The main job: install what is missing, build bpmnctl, validate the sample diagrams, run them on
-# an embedded SQLite file (deploy, start a deal, work its first task, show where it waits, run the
-# timer loop for two seconds), and replay the samples' scenarios on SQLite, closing and reopening
-# the database after every step. The database is ./samples.db (or $BPMN_DB), made afresh.
+# an embedded SQLite file (add the working calendars, deploy, start a deal, work its first task,
+# show where it waits, run the timer loop for two seconds, list overdue work and the outbox), and
+# replay the samples' scenarios on SQLite, closing and reopening the database after every step.
+# The database is ./samples.db (or $BPMN_DB), made afresh.
 set -euo pipefail
 cd "$(dirname "$0")"
 ./setup.sh
@@ -12,6 +13,8 @@ $bpmnctl validate bpmn-samples/*.bpmn
 db=${BPMN_DB:-./samples.db}
 rm -f "$db" "$db-wal" "$db-shm"
 export BPMN_DB="$db"
+$bpmnctl calendars add bpmn-samples/calendars/ru-5x8.yaml --default
+$bpmnctl calendars add bpmn-samples/calendars/24x7.yaml
 $bpmnctl deploy bpmn-samples/*.bpmn
 $bpmnctl users add anna secretary
 $bpmnctl users add oleg manager
@@ -22,4 +25,6 @@ $bpmnctl complete "$task" --by anna --vars '{"client": "ACME", "phone": "+7 900 
 $bpmnctl show "$deal"
 $bpmnctl run --for 2
 $bpmnctl instances
+$bpmnctl tasks --overdue
+$bpmnctl outbox
 $bpmnctl test bpmn-samples --store reopen --coverage

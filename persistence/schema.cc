@@ -120,8 +120,9 @@ CREATE INDEX subscriptions_instance ON subscriptions (instance);
 CREATE INDEX incidents_instance ON incidents (instance);
 )sql";
 
-// Migration 3: working calendars and the notification outbox.
+// Migration 3: working calendars, the notification outbox, follow-up dates.
 constexpr std::string_view kCalendarsAndOutbox = R"sql(
+ALTER TABLE tasks ADD COLUMN follow_up INTEGER;
 CREATE TABLE calendars (
   name TEXT PRIMARY KEY,
   yaml TEXT NOT NULL,

@@ -161,7 +161,7 @@ Result<EventRecord> ReadEvent(const Query& q) {
 
 constexpr std::string_view kTaskColumns =
     "t.id, t.instance, t.element_id, t.name, t.roles, t.candidate_users, "
-    "t.assignee, t.created, t.due";
+    "t.assignee, t.created, t.due, t.follow_up";
 
 Result<TaskRecord> ReadTask(const Query& q) {
   TaskRecord task;
@@ -179,6 +179,7 @@ Result<TaskRecord> ReadTask(const Query& q) {
   task.assignee = q.ColumnText(6);
   task.created = q.ColumnInt(7);
   task.due = q.ColumnOptionalInt(8);
+  task.follow_up = q.ColumnOptionalInt(9);
   return task;
 }
 
@@ -678,8 +679,8 @@ Result<void> SqliteStore::Impl::InsertTask(const TaskRecord& task,
   {
     auto q = Prepare(
         "INSERT INTO tasks (id, instance, element_id, name, roles, "
-        "candidate_users, assignee, created, due) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
+        "candidate_users, assignee, created, due, follow_up) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
     if (!q) return tl::unexpected(q.error());
     q->Id(task.id)
         .Id(instance)
@@ -689,7 +690,8 @@ Result<void> SqliteStore::Impl::InsertTask(const TaskRecord& task,
         .Text(EncodeList(task.candidate_users))
         .Text(task.assignee)
         .Int(task.created)
-        .OptionalInt(task.due);
+        .OptionalInt(task.due)
+        .OptionalInt(task.follow_up);
     if (auto r = Execute(*q); !r) return tl::unexpected(r.error());
   }
   for (const std::string& role : task.roles) {

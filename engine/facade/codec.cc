@@ -322,13 +322,17 @@ std::string WriteInstance(const InstanceState& s) {
         .Bool(sc.local);
   w.Array(s.tasks.size());
   for (const auto& t : s.tasks) {
-    w.Array(10).UInt(t.id).UInt(t.token).UInt(t.node).Strings(t.roles);
+    w.Array(11).UInt(t.id).UInt(t.token).UInt(t.node).Strings(t.roles);
     w.Strings(t.candidate_users).Str(t.assignee).Time(t.created);
     if (t.due)
       w.Time(*t.due);
     else
       w.Nil();
     w.Bool(t.open).UInt(t.escalation_of);
+    if (t.follow_up)
+      w.Time(*t.follow_up);
+    else
+      w.Nil();
   }
   w.Array(s.jobs.size());
   for (const auto& j : s.jobs)
@@ -454,6 +458,7 @@ std::unique_ptr<InstanceState> ReadInstance(
     if (!At(x, 7).is_nil()) t.due = Time(At(x, 7));
     t.open = Bool(At(x, 8));
     t.escalation_of = UInt(At(x, 9));
+    if (!At(x, 10).is_nil()) t.follow_up = Time(At(x, 10));
     s->tasks.push_back(std::move(t));
   }
   const Object& jobs = At(o, 12);

@@ -327,7 +327,9 @@ store::InstanceWrite Engine::WriteOf(const runtime::InstanceState& s) const {
     w.tasks.push_back(store::TaskRecord{
         t.id, s.id, n.id, n.name, t.roles, t.candidate_users, t.assignee,
         Ms(t.created),
-        t.due ? std::optional<store::Millis>(Ms(*t.due)) : std::nullopt});
+        t.due ? std::optional<store::Millis>(Ms(*t.due)) : std::nullopt,
+        t.follow_up ? std::optional<store::Millis>(Ms(*t.follow_up))
+                    : std::nullopt});
   }
   for (const auto& t : s.timers)
     if (t.open) w.timers.push_back({t.id, s.id, s.node(t.node).id, Ms(t.due)});
@@ -451,6 +453,8 @@ Result<void> Engine::Flush() {
   for (const auto& w : batch.instances)
     revisions_[w.instance.id] = {w.instance.revision, w.instance.started_at};
   LogCommitted(*runtime_, pending_events_);
+  if (notifier_)
+    for (const auto& m : batch.outbox) notifier_(m);
   if (options_.keep_log)
     for (auto& e : pending_events_) log_.push_back(std::move(e));
   pending_events_.clear();
@@ -499,16 +503,20 @@ Result<std::vector<Deployment>> Engine::Deploy(const std::string& name,
           if (d.hash != hash) continue;
           for (const auto& p : processes_)
             if (p.definitions_id == d.id)
-              out.push_back({p.key, p.version, d.id, false});
+              out.push_back({p.key, p.version, d.id, false, {}});
           return out;
         }
         auto defs = Parse(name, xml);
         if (!defs) return tl::unexpected(defs.error());
-        if (auto missing = MissingCalendars(**defs); !missing.empty())
-          return Fail(ErrorCode::kValidation,
-                      name + ": a process names the calendar '" +
-                          missing.front() +
-                          "', which this engine does not know (add it first)");
+        std::vector<std::string> warnings;
+        for (const auto& missing : MissingCalendars(**defs)) {
+          warnings.push_back(
+              name + ": a process names the calendar '" + missing +
+              "', which this engine does not know: until it is added, the "
+              "default calendar (or plain time) counts its due dates");
+          if (auto log = spdlog::get("engine"))
+            log->warn("{}", warnings.back());
+        }
         std::int64_t id = 1;
         for (const auto& d : definitions_) id = std::max(id, d.id + 1);
         store::DefinitionsRecord record{id, name, hash, xml, Ms(clock_.Now())};
@@ -524,7 +532,7 @@ Result<std::vector<Deployment>> Engine::Deploy(const std::string& name,
           store::ProcessRecord process{p.id, version, id};
           pending_.processes.push_back(process);
           processes_.push_back(process);
-          out.push_back({p.id, version, id, true});
+          out.push_back({p.id, version, id, true, warnings});
         }
         runtime_->Deploy(*defs);
         return out;

@@ -14,6 +14,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -45,6 +46,7 @@ struct Deployment {
   std::int64_t version = 0;
   std::int64_t definitions_id = 0;
   bool new_version = false;  // false: identical XML was deployed before
+  std::vector<std::string> warnings;  // e.g. a calendar the engine lacks
 };
 
 class Engine {
@@ -67,6 +69,10 @@ class Engine {
   Result<void> AddCalendar(const std::string& name, const std::string& yaml,
                            bool make_default);
   void RegisterJobHandler(const std::string& type, runtime::JobHandler handler);
+  // Called with every notification once it is committed to the outbox (the
+  // outbox stays the record; a notifier may send mail, post to a chat, ...).
+  using Notifier = std::function<void(const store::OutboxRecord&)>;
+  void SetNotifier(Notifier notifier) { notifier_ = std::move(notifier); }
 
   Result<Id> Start(const std::string& key, Variables variables,
                    std::string business_key = {},
@@ -169,6 +175,7 @@ class Engine {
   bool grouping_ = false;
   std::map<Id, std::int64_t> failed_updates_;  // instance -> revision expected
   std::vector<runtime::Event> log_;
+  Notifier notifier_;
 };
 
 }  // namespace bpmn::engine

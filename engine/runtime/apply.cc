@@ -132,6 +132,12 @@ void Apply(const Event& e, InstanceState& s) {
       t.created = e.at;
       if (e.flag) t.due = e.time;
       t.escalation_of = e.parent;
+      if (e.parent != kNoId)
+        s.escalations.push_back(
+            {e.parent, e.node, e.at,
+             "task for " + (e.list.empty() ? std::string() : e.list[0])});
+      if (e.number2 != 0)
+        t.follow_up = TimePoint(std::chrono::milliseconds(e.number2));
       s.tasks.push_back(std::move(t));
       return;
     }

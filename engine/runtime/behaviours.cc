@@ -127,6 +127,25 @@ void Runtime::Activate(InstanceState& s, Id token_id) {
           e.time = *t;
         }
       }
+      if (!spec.follow_up_date.empty()) {
+        model::TimerSpec follow;
+        follow.source = spec.follow_up_date;
+        follow.kind = !spec.follow_up_date.text.empty() &&
+                              spec.follow_up_date.text[0] == 'P'
+                          ? model::TimerKind::kDuration
+                          : model::TimerKind::kDate;
+        if (spec.follow_up_date.dialect == model::Dialect::kPlain) {
+          if (auto parsed =
+                  model::ParseTimer(follow.kind, spec.follow_up_date.text)) {
+            follow = *parsed;
+            follow.source = spec.follow_up_date;
+          }
+        }
+        std::string error;
+        if (auto t =
+                TimerDue(s, token.scope, follow, &error, CalendarFor(s, false)))
+          e.number2 = t->time_since_epoch().count();
+      }
       Wait(s, token_id);
       Emit(s, e);
       for (const UserTask& task : s.tasks)

@@ -60,7 +60,10 @@ const model::Calendar* Runtime::CalendarFor(const InstanceState& s,
   }
   const std::string* name = Property(properties, "calendar");
   if (!name) name = Property(properties, "dueDateCalendar");
-  if (name) return FindCalendar(*name);
+  if (name) {
+    if (const model::Calendar* named = FindCalendar(*name)) return named;
+  }
+  // No calendar named, or one not added yet (Deploy warned): the default.
   return default_calendar_.empty() ? nullptr : FindCalendar(default_calendar_);
 }
 
@@ -143,6 +146,7 @@ void Runtime::Deadline(InstanceState& s, const Timer& timer) {
       return;
     }
     case EscalationStep::Action::kTask: {
+      // One escalation task per step, for the task's current token.
       Event e;
       e.type = EventType::kTaskCreated;
       e.item = NextId();

@@ -25,6 +25,8 @@ enum class EventType : std::uint8_t {
   kScopeClosed,       // scope
   kVariablesSet,      // scope, value: context of the variables set
   kTaskCreated,  // item, token, node, list: roles, text: assignee, time: due
+                 // (flag: has one), number2: follow-up (ms since the
+                 // epoch, 0: none), parent: the task it escalates
   kTaskClaimed,  // item, text: user
   kTaskClosed,   // item, text: user who completed it, or empty when cancelled
   kJobCreated,   // item, token, node, text: type, number: retries

@@ -69,6 +69,7 @@ struct UserTask {
   std::string assignee;
   TimePoint created{};
   std::optional<TimePoint> due;
+  std::optional<TimePoint> follow_up;
   bool open = true;
   // An escalation task an escalation policy created for the task with this
   // id; completing it does not move the token.

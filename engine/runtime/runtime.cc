@@ -571,6 +571,18 @@ Result<void> Runtime::CompleteTask(Id task_id, const std::string& user,
       closed.text = user;
       SetVariables(s, ScopeOfToken(s, token), std::move(variables), true);
       Emit(s, closed);
+      // Escalation tasks made for this task end with it.
+      std::vector<std::pair<Id, std::uint32_t>> escalations;
+      for (const auto& other : s.tasks)
+        if (other.open && other.escalation_of == task)
+          escalations.emplace_back(other.id, other.node);
+      for (const auto& [id, node] : escalations) {
+        Event cancelled;
+        cancelled.type = EventType::kTaskClosed;
+        cancelled.item = id;
+        cancelled.node = node;
+        Emit(s, cancelled);
+      }
       Disarm(s, token);
       Complete(s, token);
       Drain();

@@ -1292,6 +1292,7 @@ TEST_F(Durability, ADatabaseOfTheFirstSchemaOpensAndItsInstancesFinish) {
   // Migration 3 added the calendars and the outbox.
   RawSql(path, drops +
                    "DROP TABLE calendars; DROP TABLE outbox; "
+                   "ALTER TABLE tasks DROP COLUMN follow_up; "
                    "PRAGMA user_version = 1;");
 
   Session s = OpenSession(path, clock);

@@ -44,7 +44,7 @@ inline auto Fields(const EventRecord& r) {
 }
 inline auto Fields(const TaskRecord& r) {
   return std::tie(r.id, r.instance, r.element_id, r.name, r.roles,
-                  r.candidate_users, r.assignee, r.created, r.due);
+                  r.candidate_users, r.assignee, r.created, r.due, r.follow_up);
 }
 inline auto Fields(const TimerRecord& r) {
   return std::tie(r.id, r.instance, r.element_id, r.due);
@@ -182,7 +182,8 @@ TaskRecord Task(Id id, Id instance, std::vector<std::string> roles,
                     std::move(candidate_users),
                     std::move(assignee),
                     500 + static_cast<Millis>(id),
-                    due};
+                    due,
+                    due ? std::optional<Millis>(*due + 1000) : std::nullopt};
 }
 
 TimerRecord Timer(Id id, Id instance, Millis due) {

@@ -101,7 +101,9 @@ nlohmann::json TaskJson(const bpmn::store::TaskRecord& t) {
           {"assignee", t.assignee},
           {"created", FormatMillis(t.created)},
           {"due", t.due ? nlohmann::json(FormatMillis(*t.due))
-                        : nlohmann::json(nullptr)}};
+                        : nlohmann::json(nullptr)},
+          {"follow_up", t.follow_up ? nlohmann::json(FormatMillis(*t.follow_up))
+                                    : nlohmann::json(nullptr)}};
 }
 
 void Print(const DbOptions& options, const nlohmann::json& json,

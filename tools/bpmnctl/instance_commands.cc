@@ -35,7 +35,10 @@ int Deploy(const DbOptions& o, const std::vector<std::string>& files) {
       out.push_back({{"file", file},
                      {"key", d.key},
                      {"version", d.version},
-                     {"new_version", d.new_version}});
+                     {"new_version", d.new_version},
+                     {"warnings", d.warnings}});
+      for (const auto& w : d.warnings)
+        std::cerr << "bpmnctl: warning: " << w << "\n";
       text += file + ": " + d.key + " version " + std::to_string(d.version) +
               (d.new_version ? "" : " (unchanged)") + "\n";
     }

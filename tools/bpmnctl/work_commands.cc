@@ -38,12 +38,15 @@ int Tasks(const DbOptions& o, const std::string& role, const std::string& user,
           std::find(t.roles.begin(), t.roles.end(),
                     bpmn::model::NormalizeRole(role)) == t.roles.end())
         continue;
-      tasks.push_back({t.id, ref.instance->id, n.id, n.name, t.roles,
-                       t.candidate_users, t.assignee,
-                       t.created.time_since_epoch().count(),
-                       t.due ? std::optional<bpmn::store::Millis>(
-                                   t.due->time_since_epoch().count())
-                             : std::nullopt});
+      tasks.push_back(
+          {t.id, ref.instance->id, n.id, n.name, t.roles, t.candidate_users,
+           t.assignee, t.created.time_since_epoch().count(),
+           t.due ? std::optional<bpmn::store::Millis>(
+                       t.due->time_since_epoch().count())
+                 : std::nullopt,
+           t.follow_up ? std::optional<bpmn::store::Millis>(
+                             t.follow_up->time_since_epoch().count())
+                       : std::nullopt});
     }
   } else {
     bpmn::store::TaskFilter filter;

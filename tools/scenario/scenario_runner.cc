@@ -151,6 +151,9 @@ class Run {
         std::vector<std::string> roles;
         for (const auto& role : kv.second)
           roles.push_back(role.as<std::string>());
+        for (const auto& role : roles)
+          user_roles_[kv.first.as<std::string>()].push_back(
+              bpmn::model::NormalizeRole(role));
         if (auto set = engine_->SetUserRoles(kv.first.as<std::string>(), roles);
             !set) {
           Failure(0, Line(kv.first), set.error().message);
@@ -342,12 +345,27 @@ class Run {
 
   // The oldest open task of the element, by id or name, in the instance or one
   // it called.
-  const bpmn::runtime::UserTask* FindTask(const std::string& element) {
+  // When an element has several open tasks (an escalation task beside the
+  // original), the oldest one `by` may work on; else the oldest.
+  const bpmn::runtime::UserTask* FindTask(const std::string& element,
+                                          const std::string& by) {
+    const bpmn::runtime::UserTask* first = nullptr;
+    auto roles = user_roles_.find(by);
     for (const auto& ref : rt().OpenTasks(instance_)) {
       const auto& n = ref.instance->node(ref.task->node);
-      if (n.id == element || n.name == element) return ref.task;
+      if (n.id != element && n.name != element) continue;
+      if (!first) first = ref.task;
+      const auto& t = *ref.task;
+      bool may = t.assignee == by ||
+                 std::find(t.candidate_users.begin(), t.candidate_users.end(),
+                           by) != t.candidate_users.end();
+      if (roles != user_roles_.end())
+        for (const auto& r : roles->second)
+          if (std::find(t.roles.begin(), t.roles.end(), r) != t.roles.end())
+            may = true;
+      if (may && (t.assignee.empty() || t.assignee == by)) return ref.task;
     }
-    return nullptr;
+    return first;
   }
 
   void RunStep(int number, const YAML::Node& step) {
@@ -387,7 +405,7 @@ class Run {
     Variables vars = ToVariables(step["variables"]);
     bpmn::Result<void> outcome;
     if (action == "complete" || action == "claim") {
-      const auto* task = FindTask(value.as<std::string>());
+      const auto* task = FindTask(value.as<std::string>(), by);
       if (!task) {
         outcome = bpmn::Fail(bpmn::ErrorCode::kNotFound,
                              "no open task '" + value.as<std::string>() + "'");
@@ -673,6 +691,7 @@ class Run {
   std::vector<std::pair<std::string, std::int64_t>>
       diagrams_;  // file, definitions id
   std::string process_;
+  std::map<std::string, std::vector<std::string>> user_roles_;
   Id instance_ = bpmn::runtime::kNoId;
 };
 

@@ -73,6 +73,7 @@ struct TaskRecord {
   std::string assignee;
   Millis created = 0;
   std::optional<Millis> due;
+  std::optional<Millis> follow_up;  // when to look at it again
 };
 
 struct TimerRecord {
