@@ -42,6 +42,10 @@ Expression MakeExpression(std::string_view text, std::string_view language) {
     e.dialect = Dialect::kFeel;
   } else if (t.size() >= 2 && (t[0] == '$' || t[0] == '#') && t[1] == '{') {
     e.dialect = Dialect::kJuel;
+  } else if (juel_language && (t.find("${") != std::string_view::npos ||
+                               t.find("#{") != std::string_view::npos)) {
+    // Text around expressions, as Camunda writes it: "Заявка ${n} от ${d}".
+    e.dialect = Dialect::kJuel;
   } else if (feel_language) {
     e.dialect = Dialect::kFeel;
   } else if (!lang.empty() && !juel_language) {

@@ -60,8 +60,11 @@ void Runtime::LeaveMappedScope(InstanceState& s, Id inner) {
   for (const auto& m : s.node(token.node).outputs) {
     Result<expr::Value> v = expr::Value();
     if (m.source.dialect == model::Dialect::kPlain) {
+      // A variable of the activity's scope by name (zeebe:output source), or
+      // else the text itself (a camunda:outputParameter constant).
       auto it = local.variables.find(m.source.text);
-      if (it != local.variables.end()) v = it->second;
+      v = it != local.variables.end() ? it->second
+                                      : expr::Value(m.source.text);
     } else if (m.source.dialect != model::Dialect::kNone) {
       v = Evaluate(s, local.id, m.source);
     }

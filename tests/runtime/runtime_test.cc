@@ -922,3 +922,45 @@ TEST(Runtime, ASignalThrownInsideARunReachesOtherInstancesWithoutNesting) {
 }
 
 }  // namespace
+
+namespace {
+
+// Camunda writes text around expressions, and constants as output
+// parameters; both mean what Camunda 7 makes of them.
+TEST(Runtime, MappingsWithTextAroundExpressionsAndConstantOutputs) {
+  auto read = bpmn::parser::ReadBpmnString(R"(<definitions
+      xmlns="http://www.omg.org/spec/BPMN/20100524/MODEL"
+      xmlns:camunda="http://camunda.org/schema/1.0/bpmn">
+    <process id="p" isExecutable="true">
+      <startEvent id="s"/>
+      <userTask id="export">
+        <extensionElements><camunda:inputOutput>
+          <camunda:inputParameter name="task">Задание: ${expertTask}</camunda:inputParameter>
+          <camunda:outputParameter name="info">Заявка ${ticket} по сделке ${deal}</camunda:outputParameter>
+          <camunda:outputParameter name="exportState">передано</camunda:outputParameter>
+          <camunda:outputParameter name="taskText">task</camunda:outputParameter>
+        </camunda:inputOutput></extensionElements>
+      </userTask>
+      <endEvent id="e"/>
+      <sequenceFlow id="f1" sourceRef="s" targetRef="export"/>
+      <sequenceFlow id="f2" sourceRef="export" targetRef="e"/>
+    </process></definitions>)");
+  ASSERT_TRUE(read.ok());
+  bpmn::ManualClock clock(At("2026-03-02T09:00:00Z"));
+  Runtime rt(clock);
+  rt.Deploy(read.definitions);
+  Id id = *rt.Start("p", {{"expertTask", "замер"}, {"deal", "DEAL-42"}});
+  auto tasks = rt.OpenTasks(id);
+  ASSERT_EQ(tasks.size(), 1u);
+  ASSERT_TRUE(rt.CompleteTask(tasks.front().task->id, "u",
+                              {{"ticket", bpmn::expr::Value("DEP-7")}}));
+  const Variables* vars = rt.RootVariables(id);
+  ASSERT_NE(vars, nullptr);
+  EXPECT_EQ(bpmn::expr::ToJson(vars->at("info")),
+            "\"Заявка DEP-7 по сделке DEAL-42\"");
+  EXPECT_EQ(bpmn::expr::ToJson(vars->at("exportState")), "\"передано\"");
+  // A plain output naming a variable of the activity's scope takes its value.
+  EXPECT_EQ(bpmn::expr::ToJson(vars->at("taskText")), "\"Задание: замер\"");
+}
+
+}  // namespace
