@@ -4,10 +4,10 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
-#include <kainjow/mustache.hpp>
 #include <utility>
 
 #include "facade/codec.h"
+#include "facade/templates.h"
 #include "model/calendar.h"
 #include "model/timer_spec.h"
 #include "parser/bpmn_reader.h"
@@ -572,46 +572,24 @@ store::OutboxRecord Engine::OutboxOf(const runtime::Event& e) const {
   m.recipient = e.text;
   const runtime::InstanceState* s = runtime_->Instance(e.instance);
   if (!s) return m;
-  const model::FlowNode& n = s->node(e.node);
-  m.element_id = n.id;
-  const auto& process = s->definitions->process(s->process);
-  auto property = [&](std::string_view name) -> std::string {
-    for (const auto& [k, v] : n.properties)
-      if (k == name) return v;
-    for (const auto& [k, v] : process.properties)
-      if (k == name) return v;
-    return "";
-  };
-  std::string subject = property("escalation.subject");
-  std::string body = property("escalation.template");
+  m.element_id = s->node(e.node).id;
+  std::string subject = PropertyOf(*s, e.node, "escalation.subject");
+  std::string body = PropertyOf(*s, e.node, "escalation.template");
   if (subject.empty()) subject = "Просрочена задача «{{task}}»";
   if (body.empty())
     body =
         "Задача «{{task}}» процесса «{{process}}» ({{business_key}}) "
         "просрочена на {{late}}. Получатель: {{recipient}}. Шаг: {{step}}.";
-  kainjow::mustache::data data;
-  if (!s->scopes.empty())
-    for (const auto& [k, v] : s->scopes.front().variables)
-      data.set(k, expr::ToText(v));
-  data.set("task", n.name.empty() ? n.id : n.name);
-  data.set("element", n.id);
-  data.set("process", process.name.empty() ? process.id : process.name);
-  data.set("instance", std::to_string(s->id));
-  data.set("business_key", s->business_key);
-  data.set("recipient", e.text);
-  data.set("step", e.text2);
   const std::int64_t minutes = e.number / 60000;
-  data.set("late", minutes >= 60 ? std::to_string(minutes / 60) + " ч " +
-                                       std::to_string(minutes % 60) + " мин"
-                                 : std::to_string(minutes) + " мин");
-  auto render = [&](const std::string& text) {
-    kainjow::mustache::mustache tmpl(text);
-    tmpl.set_custom_escape([](const std::string& t) { return t; });
-    std::string out = tmpl.render(data);
-    return tmpl.is_valid() ? out : text;
-  };
-  m.subject = render(subject);
-  m.body = render(body);
+  const std::map<std::string, std::string> extra = {
+      {"recipient", e.text},
+      {"step", e.text2},
+      {"late", minutes >= 60 ? std::to_string(minutes / 60) + " ч " +
+                                   std::to_string(minutes % 60) + " мин"
+                             : std::to_string(minutes) + " мин"}};
+  // A broken template still notifies: with the template's own text.
+  m.subject = RenderTemplate(subject, *s, e.node, extra).value_or(subject);
+  m.body = RenderTemplate(body, *s, e.node, extra).value_or(body);
   return m;
 }
 

@@ -1283,3 +1283,42 @@ TEST_F(BpmnctlDb, CalendarsAreStoredAndAnUnknownOneIsAWarningAtDeploy) {
 }
 
 }  // namespace
+
+namespace {
+
+TEST_F(BpmnctlDb, TheDocumentsWorkerWritesTheInvoiceFromItsTemplate) {
+  Deploy(std::string(BPMN_SAMPLES_DIR) + "/invoice.bpmn");
+  std::int64_t id = Start("invoice", "", "DEAL-9");
+  ASSERT_NE(id, 0);
+  std::int64_t task = OnlyTask(id, "Task_issueInvoice");
+  Json(
+      {"complete", std::to_string(task), "--by", "c", "--vars",
+       R"({"invoiceNumber": "INV-9", "client": "ООО Ромашка", "amount": 125000})"});
+  const fs::path out = dir_ / "docs";
+  json done = Json({"documents", "--dir", out.string()});
+  ASSERT_EQ(done.size(), 1u) << done.dump();
+  const std::string file = done[0].value("file", "");
+  EXPECT_EQ(fs::path(file).filename(), "invoice-INV-9.txt");
+  EXPECT_EQ(ReadFile(file),
+            "СЧЁТ № INV-9\nКлиент: ООО Ромашка\nСумма к оплате: 125000 "
+            "руб.\nОснование: сделка DEAL-9\n");
+  json shown = Show(id);
+  EXPECT_EQ(shown["variables"]["invoiceFile"], file);
+  EXPECT_EQ(shown["waiting"], json::array({"Task_waitPayment"}));
+  // Nothing left to generate.
+  EXPECT_TRUE(Json({"documents", "--dir", out.string()}).empty());
+}
+
+TEST_F(BpmnctlDb, ADocumentJobWithoutATemplateThrowsItsError) {
+  Deploy(kW1);
+  std::int64_t id = Start("w1");
+  const std::string type = Json({"jobs"})[0].value("type", "");
+  json done =
+      Json({"documents", "--type", type, "--dir", (dir_ / "docs").string()});
+  ASSERT_EQ(done.size(), 1u);
+  EXPECT_EQ(done[0]["error"], "TEMPLATE_NOT_FOUND");
+  // Nothing in W1 catches it: an incident on the instance.
+  EXPECT_EQ(InstanceIds("incident"), std::set<std::int64_t>{id});
+}
+
+}  // namespace

@@ -26,5 +26,6 @@ void AddEventCommands(CLI::App& app, int& exit_code);
 void AddUsersCommand(CLI::App& app, int& exit_code);
 void AddRunCommand(CLI::App& app, int& exit_code);
 void AddCalendarCommands(CLI::App& app, int& exit_code);
+void AddDocumentsCommand(CLI::App& app, int& exit_code);
 
 }  // namespace bpmnctl

@@ -23,6 +23,7 @@ int main(int argc, char** argv) {
   bpmnctl::AddUsersCommand(app, exit_code);
   bpmnctl::AddRunCommand(app, exit_code);
   bpmnctl::AddCalendarCommands(app, exit_code);
+  bpmnctl::AddDocumentsCommand(app, exit_code);
   if (!bpmnctl::SetUpLogging("", "warn")) return bpmnctl::kExitUsage;
   try {
     app.parse(argc, argv);
