@@ -382,7 +382,14 @@ std::string WriteInstance(const InstanceState& s) {
     w.Array(2).UInt(handler).UInt(thrower);
   w.Array(s.escalations.size());
   for (const auto& x : s.escalations)
-    w.Array(4).UInt(x.task).UInt(x.node).Time(x.at).Str(x.what);
+    w.Array(7)
+        .UInt(x.task)
+        .UInt(x.node)
+        .Time(x.at)
+        .Str(x.what)
+        .Strings(x.roles)
+        .Str(x.assignee)
+        .Int(x.late_ms);
   return w.Take();
 }
 
@@ -508,7 +515,8 @@ std::unique_ptr<InstanceState> ReadInstance(
   for (std::size_t i = 0; i < Size(escalations); ++i) {
     const Object& x = At(escalations, i);
     s->escalations.push_back(runtime::EscalationRecord{
-        UInt(At(x, 0)), b.Node(At(x, 1)), Time(At(x, 2)), Str(At(x, 3))});
+        UInt(At(x, 0)), b.Node(At(x, 1)), Time(At(x, 2)), Str(At(x, 3)),
+        Strings(At(x, 4)), Str(At(x, 5)), Int(At(x, 6))});
   }
   return s;
 }

@@ -134,8 +134,13 @@ void Apply(const Event& e, InstanceState& s) {
       t.escalation_of = e.parent;
       if (e.parent != kNoId)
         s.escalations.push_back(
-            {e.parent, e.node, e.at,
-             "task for " + (e.list.empty() ? std::string() : e.list[0])});
+            {e.parent,
+             e.node,
+             e.at,
+             "task for " + (e.list.empty() ? std::string() : e.list[0]),
+             e.list,
+             {},
+             0});
       if (e.number2 != 0)
         t.follow_up = TimePoint(std::chrono::milliseconds(e.number2));
       s.tasks.push_back(std::move(t));
@@ -179,7 +184,8 @@ void Apply(const Event& e, InstanceState& s) {
     }
     case EventType::kTaskOverdue:
       s.escalated.push_back(e.node);
-      s.escalations.push_back({e.item, e.node, e.at, "overdue"});
+      s.escalations.push_back(
+          {e.item, e.node, e.at, "overdue", e.list, e.text, e.number});
       return;
     case EventType::kTaskReassigned:
       if (UserTask* t = FindItem(s.tasks, e.item)) {
@@ -190,10 +196,12 @@ void Apply(const Event& e, InstanceState& s) {
           {e.item, e.node, e.at,
            "reassigned to " +
                (e.text.empty() ? (e.list.empty() ? std::string() : e.list[0])
-                               : "user " + e.text)});
+                               : "user " + e.text),
+           e.list, e.text, 0});
       return;
     case EventType::kNotification:
-      s.escalations.push_back({e.parent, e.node, e.at, "notified " + e.text});
+      s.escalations.push_back(
+          {e.parent, e.node, e.at, "notified " + e.text, {}, {}, e.number});
       return;
     case EventType::kJobClosed:
       std::erase_if(s.jobs, [&](const Job& j) { return j.id == e.item; });

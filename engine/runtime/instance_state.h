@@ -109,7 +109,11 @@ struct EscalationRecord {
   Id task = kNoId;
   std::uint32_t node = model::kNoIndex;
   TimePoint at{};
-  std::string what;  // "overdue", "notify manager", ...
+  std::string what;  // "overdue", "notified manager", ...
+  // The task when it fell due: its roles, its assignee, how late (ms).
+  std::vector<std::string> roles;
+  std::string assignee;
+  std::int64_t late_ms = 0;
 };
 
 struct Subscription {

@@ -63,8 +63,7 @@ void Runtime::LeaveMappedScope(InstanceState& s, Id inner) {
       // A variable of the activity's scope by name (zeebe:output source), or
       // else the text itself (a camunda:outputParameter constant).
       auto it = local.variables.find(m.source.text);
-      v = it != local.variables.end() ? it->second
-                                      : expr::Value(m.source.text);
+      v = it != local.variables.end() ? it->second : expr::Value(m.source.text);
     } else if (m.source.dialect != model::Dialect::kNone) {
       v = Evaluate(s, local.id, m.source);
     }

@@ -164,7 +164,10 @@ int Show(const DbOptions& o, bpmn::runtime::Id id) {
     escalations.push_back({{"task_id", x.task},
                            {"element_id", s.node(x.node).id},
                            {"at", bpmn::model::FormatTimePoint(x.at)},
-                           {"what", x.what}});
+                           {"what", x.what},
+                           {"roles", x.roles},
+                           {"assignee", x.assignee},
+                           {"late_minutes", x.late_ms / 60000}});
     text += "  escalation " + s.node(x.node).id + " at " +
             bpmn::model::FormatTimePoint(x.at) + ": " + x.what + "\n";
   }
