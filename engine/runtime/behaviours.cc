@@ -108,44 +108,12 @@ void Runtime::Activate(InstanceState& s, Id token_id) {
         auto a = Evaluate(s, token.scope, spec.assignee);
         if (a && a->type() == expr::Value::Type::kString) e.text = a->string();
       }
-      if (!spec.due_date.empty()) {
-        model::TimerSpec due;
-        due.source = spec.due_date;
-        due.kind = !spec.due_date.text.empty() && spec.due_date.text[0] == 'P'
-                       ? model::TimerKind::kDuration
-                       : model::TimerKind::kDate;
-        if (spec.due_date.dialect == model::Dialect::kPlain) {
-          if (auto parsed = model::ParseTimer(due.kind, spec.due_date.text)) {
-            due = *parsed;
-            due.source = spec.due_date;
-          }
-        }
-        std::string error;
-        if (auto t =
-                TimerDue(s, token.scope, due, &error, CalendarFor(s, false))) {
-          e.flag = true;
-          e.time = *t;
-        }
+      if (auto due = TaskDate(s, token.scope, spec.due_date)) {
+        e.flag = true;
+        e.time = *due;
       }
-      if (!spec.follow_up_date.empty()) {
-        model::TimerSpec follow;
-        follow.source = spec.follow_up_date;
-        follow.kind = !spec.follow_up_date.text.empty() &&
-                              spec.follow_up_date.text[0] == 'P'
-                          ? model::TimerKind::kDuration
-                          : model::TimerKind::kDate;
-        if (spec.follow_up_date.dialect == model::Dialect::kPlain) {
-          if (auto parsed =
-                  model::ParseTimer(follow.kind, spec.follow_up_date.text)) {
-            follow = *parsed;
-            follow.source = spec.follow_up_date;
-          }
-        }
-        std::string error;
-        if (auto t =
-                TimerDue(s, token.scope, follow, &error, CalendarFor(s, false)))
-          e.number2 = t->time_since_epoch().count();
-      }
+      if (auto follow_up = TaskDate(s, token.scope, spec.follow_up_date))
+        e.number2 = follow_up->time_since_epoch().count();
       Wait(s, token_id);
       Emit(s, e);
       for (const UserTask& task : s.tasks)
@@ -749,6 +717,24 @@ void Runtime::Disarm(InstanceState& s, Id token_id) {
                [&](Event e) { Emit(s, e); });
   CloseOwnedBy(s.subscriptions, token_id, EventType::kSubscriptionClosed,
                [&](Event e) { Emit(s, e); });
+}
+
+std::optional<TimePoint> Runtime::TaskDate(InstanceState& s, Id scope,
+                                           const model::Expression& date) {
+  if (date.empty()) return std::nullopt;
+  model::TimerSpec spec;
+  spec.source = date;
+  spec.kind = !date.text.empty() && date.text[0] == 'P'
+                  ? model::TimerKind::kDuration
+                  : model::TimerKind::kDate;
+  if (date.dialect == model::Dialect::kPlain) {
+    if (auto parsed = model::ParseTimer(spec.kind, date.text)) {
+      spec = *parsed;
+      spec.source = date;
+    }
+  }
+  std::string error;
+  return TimerDue(s, scope, spec, &error, CalendarFor(s, false));
 }
 
 std::optional<TimePoint> Runtime::TimerDue(InstanceState& s, Id scope,

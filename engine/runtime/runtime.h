@@ -234,6 +234,11 @@ class Runtime {
                                     const model::TimerSpec& spec,
                                     std::string* error,
                                     const model::Calendar* calendar = nullptr);
+  // A user task's due or follow-up date (ISO 8601 date or duration, or an
+  // expression giving either), in the calendar in force; nothing when unset
+  // or unreadable.
+  std::optional<TimePoint> TaskDate(InstanceState& s, Id scope,
+                                    const model::Expression& date);
   // The calendar in force for due dates (`timers` false) or timer events.
   const model::Calendar* CalendarFor(const InstanceState& s, bool timers) const;
   // Deadlines of a user task (deadlines.cc): its due time and the steps of
