@@ -675,22 +675,22 @@ Result<std::unique_ptr<InstanceState>> DecodeInstance(
       data, "instance", [&](const Object& o) { return ReadInstance(o, defs); });
 }
 
-store::EventRecord EncodeEvents(const std::vector<Event>& events) {
+store::EventRecord EncodeEvents(const std::vector<const Event*>& events) {
   store::EventRecord record;
   if (events.empty()) return record;
   Event before;
-  before.seq = events.front().seq;
-  before.at = events.front().at;
+  before.seq = events.front()->seq;
+  before.at = events.front()->at;
   record.seq = before.seq;
   record.at = Ms(before.at);
-  record.instance = events.front().instance;
+  record.instance = events.front()->instance;
   record.count = static_cast<std::int64_t>(events.size());
   Writer w;
   w.Array(events.size());
-  for (const auto& e : events) {
-    WriteEvent(w, e, before);
-    before.seq = e.seq;
-    before.at = e.at;
+  for (const Event* e : events) {
+    WriteEvent(w, *e, before);
+    before.seq = e->seq;
+    before.at = e->at;
   }
   record.data = w.Take();
   return record;

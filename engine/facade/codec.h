@@ -29,7 +29,8 @@ Result<std::unique_ptr<runtime::InstanceState>> DecodeInstance(
 // The events one command emitted for one instance, as one history record
 // (store.h): each event stores only what differs from its predecessor's
 // sequence number and time, and the fields it uses.
-store::EventRecord EncodeEvents(const std::vector<runtime::Event>& events);
+store::EventRecord EncodeEvents(
+    const std::vector<const runtime::Event*>& events);
 Result<std::vector<runtime::Event>> DecodeEvents(
     const store::EventRecord& record);
 

@@ -410,8 +410,8 @@ Result<void> Engine::Flush() {
     }
   }
   // One history record per instance and commit.
-  std::map<Id, std::vector<runtime::Event>> by_instance;
-  for (const auto& e : pending_events_) by_instance[e.instance].push_back(e);
+  std::map<Id, std::vector<const runtime::Event*>> by_instance;
+  for (const auto& e : pending_events_) by_instance[e.instance].push_back(&e);
   for (const auto& [id, events] : by_instance)
     batch.events.push_back(EncodeEvents(events));
   std::vector<store::TimerRecord> start_timers;
