@@ -190,7 +190,10 @@ Result<void> MemoryStore::Tables::Apply(const Batch& batch, UndoLog& undo) {
         Put(calendars, name, plain, undo);
       }
     }
-    Put(calendars, calendar.name, calendar, undo);
+    store::CalendarRecord stored = calendar;
+    if (auto it = calendars.find(calendar.name); it != calendars.end())
+      stored.is_default = stored.is_default || it->second.is_default;
+    Put(calendars, calendar.name, stored, undo);
   }
   for (const store::OutboxRecord& m : batch.outbox) {
     if (outbox.contains(m.id))

@@ -544,9 +544,12 @@ Result<void> SqliteStore::Impl::WriteBatch(const Batch& batch) {
     if (calendar.is_default) {
       if (auto r = Execute("UPDATE calendars SET is_default = 0"); !r) return r;
     }
+    // Replacing a calendar's text without making it the default keeps
+    // whatever it was.
     auto q = Prepare(
-        "INSERT OR REPLACE INTO calendars (name, yaml, is_default) "
-        "VALUES (?, ?, ?)");
+        "INSERT INTO calendars (name, yaml, is_default) VALUES (?, ?, ?) "
+        "ON CONFLICT (name) DO UPDATE SET yaml = excluded.yaml, "
+        "is_default = MAX(is_default, excluded.is_default)");
     if (!q) return tl::unexpected(q.error());
     q->Text(calendar.name).Text(calendar.yaml).Int(calendar.is_default ? 1 : 0);
     if (auto r = Execute(*q); !r) return tl::unexpected(r.error());

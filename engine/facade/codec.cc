@@ -260,9 +260,15 @@ struct Bounds {
     if (f != model::kNoIndex && f >= flows) throw Corrupt("flow out of range");
     return f;
   }
+  // An index that must name an element.
+  std::uint32_t Required(const Object& o) const {
+    auto n = Node(o);
+    if (n == model::kNoIndex) throw Corrupt("element missing");
+    return n;
+  }
   std::vector<std::uint32_t> Nodes(const Object& o) const {
     std::vector<std::uint32_t> out;
-    for (std::size_t i = 0; i < Size(o); ++i) out.push_back(Node(At(o, i)));
+    for (std::size_t i = 0; i < Size(o); ++i) out.push_back(Required(At(o, i)));
     return out;
   }
 };
@@ -427,13 +433,16 @@ std::unique_ptr<InstanceState> ReadInstance(
       join.by_flow.push_back(std::move(ids));
     }
     join.filled = UInt(At(x, 3));
-    s->joins.emplace(std::pair{b.Node(At(x, 0)), UInt(At(x, 1))},
+    const std::uint32_t gateway = b.Required(At(x, 0));
+    if (join.by_flow.size() != s->definitions->node(gateway).incoming.size())
+      throw Corrupt("a join that does not fit its gateway");
+    s->joins.emplace(std::pair{b.Required(At(x, 0)), UInt(At(x, 1))},
                      std::move(join));
   }
   const Object& reach = At(o, 9);
   for (std::size_t i = 0; i < Size(reach); ++i) {
     const Object& x = At(reach, i);
-    s->join_reach.emplace(std::pair{b.Node(At(x, 0)), UInt(At(x, 1))},
+    s->join_reach.emplace(std::pair{b.Required(At(x, 0)), UInt(At(x, 1))},
                           Int(At(x, 2)));
   }
   const Object& scopes = At(o, 10);
@@ -457,7 +466,7 @@ std::unique_ptr<InstanceState> ReadInstance(
     runtime::UserTask t;
     t.id = UInt(At(x, 0));
     t.token = UInt(At(x, 1));
-    t.node = b.Node(At(x, 2));
+    t.node = b.Required(At(x, 2));
     t.roles = Strings(At(x, 3));
     t.candidate_users = Strings(At(x, 4));
     t.assignee = Str(At(x, 5));
@@ -472,24 +481,24 @@ std::unique_ptr<InstanceState> ReadInstance(
   for (std::size_t i = 0; i < Size(jobs); ++i) {
     const Object& x = At(jobs, i);
     s->jobs.push_back(runtime::Job{
-        UInt(At(x, 0)), UInt(At(x, 1)), b.Node(At(x, 2)), Str(At(x, 3)),
+        UInt(At(x, 0)), UInt(At(x, 1)), b.Required(At(x, 2)), Str(At(x, 3)),
         Int(At(x, 4)), Bool(At(x, 5)), Str(At(x, 6)), Time(At(x, 7))});
   }
   const Object& timers = At(o, 13);
   for (std::size_t i = 0; i < Size(timers); ++i) {
     const Object& x = At(timers, i);
     s->timers.push_back(
-        runtime::Timer{UInt(At(x, 0)), UInt(At(x, 1)), b.Node(At(x, 2)),
+        runtime::Timer{UInt(At(x, 0)), UInt(At(x, 1)), b.Required(At(x, 2)),
                        Time(At(x, 3)), Int(At(x, 4)), Int(At(x, 5)),
                        Bool(At(x, 6)), UInt(At(x, 7)), Int(At(x, 8))});
   }
   const Object& subs = At(o, 14);
   for (std::size_t i = 0; i < Size(subs); ++i) {
     const Object& x = At(subs, i);
-    s->subscriptions.push_back(
-        runtime::Subscription{UInt(At(x, 0)), UInt(At(x, 1)), b.Node(At(x, 2)),
-                              Bool(At(x, 3)), Str(At(x, 4)), Str(At(x, 5)),
-                              Bool(At(x, 6)), Bool(At(x, 7)), Bool(At(x, 8))});
+    s->subscriptions.push_back(runtime::Subscription{
+        UInt(At(x, 0)), UInt(At(x, 1)), b.Required(At(x, 2)), Bool(At(x, 3)),
+        Str(At(x, 4)), Str(At(x, 5)), Bool(At(x, 6)), Bool(At(x, 7)),
+        Bool(At(x, 8))});
   }
   const Object& incidents = At(o, 15);
   for (std::size_t i = 0; i < Size(incidents); ++i) {
@@ -515,7 +524,7 @@ std::unique_ptr<InstanceState> ReadInstance(
   for (std::size_t i = 0; i < Size(escalations); ++i) {
     const Object& x = At(escalations, i);
     s->escalations.push_back(runtime::EscalationRecord{
-        UInt(At(x, 0)), b.Node(At(x, 1)), Time(At(x, 2)), Str(At(x, 3)),
+        UInt(At(x, 0)), b.Required(At(x, 1)), Time(At(x, 2)), Str(At(x, 3)),
         Strings(At(x, 4)), Str(At(x, 5)), Int(At(x, 6))});
   }
   return s;
@@ -751,8 +760,8 @@ Result<runtime::Runtime::Globals> DecodeGlobals(std::string_view data,
           auto process = At(x, 2).as<std::uint32_t>();
           if (process >= b.processes) throw Corrupt("process out of range");
           g.start_timers.push_back(runtime::Runtime::StartTimer{
-              UInt(At(x, 0)), defs, process, b.Node(At(x, 3)), Time(At(x, 4)),
-              Int(At(x, 5)), Int(At(x, 6))});
+              UInt(At(x, 0)), defs, process, b.Required(At(x, 3)),
+              Time(At(x, 4)), Int(At(x, 5)), Int(At(x, 6))});
         }
         const Object& buffered = At(o, 4);
         for (std::size_t i = 0; i < Size(buffered); ++i) {

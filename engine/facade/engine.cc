@@ -128,13 +128,16 @@ Result<void> Engine::LoadAll() {
 
   definitions_.clear();
   for (auto& record : state->definitions) {
-    if (!parsed_.count(record.id)) {
+    // The cache is keyed by id and checked by hash: a failed deploy may have
+    // cached other XML under an id another writer then stored.
+    if (!parsed_.count(record.id) || parsed_hash_[record.id] != record.hash) {
       auto defs = Parse(record.name, record.xml);
       if (!defs)
         return Fail(ErrorCode::kIo,
                     "stored definitions " + std::to_string(record.id) +
                         " cannot be read again: " + defs.error().message);
       parsed_[record.id] = *defs;
+      parsed_hash_[record.id] = record.hash;
     }
     rt->Deploy(parsed_[record.id], /*arm_start_timers=*/false);
     record.xml.clear();
@@ -186,6 +189,7 @@ Result<void> Engine::LoadAll() {
         {t.id, 0, t.definitions->node(t.node).id, Ms(t.due)});
   runtime_ = std::move(rt);
   external_ = *external;
+  stale_ = false;
   pending_ = {};
   pending_events_.clear();
   return {};
@@ -259,7 +263,7 @@ store::ProcessRecord Engine::ProcessOf(const runtime::InstanceState& s) const {
 Result<void> Engine::Refresh() {
   auto external = store_.ExternalChanges();
   if (!external) return tl::unexpected(external.error());
-  if (*external == external_) return {};
+  if (*external == external_ && !stale_) return {};
   return LoadAll();
 }
 
@@ -440,7 +444,11 @@ Result<void> Engine::Flush() {
     if (auto log = spdlog::get("store"))
       log->warn("commit of {} events failed: {}", pending_events_.size(),
                 committed.error().message);
-    // The store still holds the state before: read it back.
+    // The store still holds the state before: read it back. Until that
+    // succeeds, nothing of the failed command may be committed later.
+    pending_ = {};
+    pending_events_.clear();
+    stale_ = true;
     if (auto reloaded = LoadAll(); !reloaded)
       return Fail(committed.error().code,
                   committed.error().message +
@@ -524,6 +532,7 @@ Result<std::vector<Deployment>> Engine::Deploy(const std::string& name,
         record.xml.clear();
         definitions_.push_back(std::move(record));
         parsed_[id] = *defs;
+        parsed_hash_[id] = hash;
         for (const auto& p : (*defs)->processes()) {
           std::int64_t version = 1;
           for (const auto& known : processes_)

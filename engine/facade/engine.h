@@ -169,6 +169,8 @@ class Engine {
   std::string written_engine_data_;  // as last committed or loaded
   std::int64_t engine_revision_ = 0;
   std::int64_t external_ = 0;  // the store's change counter at the last load
+  bool stale_ = false;         // memory may differ from the store: reload first
+  std::map<std::int64_t, std::string> parsed_hash_;  // of parsed_'s XML
   // Not yet committed.
   store::Batch pending_;
   std::vector<runtime::Event> pending_events_;

@@ -750,9 +750,14 @@ std::optional<TimePoint> Runtime::TimerDue(InstanceState& s, Id scope,
     }
     using T = expr::Value::Type;
     if (v->type() == T::kDaysTimeDuration) {
-      std::chrono::milliseconds length(v->days_time().ms);
-      if (calendar) return calendar->AddWorkingTime(clock_.Now(), length);
-      return clock_.Now() + length;
+      const std::int64_t ms = v->days_time().ms;
+      if (calendar) {  // days as working days, like a literal duration
+        model::Duration d;
+        d.days = ms / 86'400'000;
+        d.milliseconds = ms % 86'400'000;
+        return calendar->AddWorking(clock_.Now(), d);
+      }
+      return clock_.Now() + std::chrono::milliseconds(ms);
     }
     if (v->type() == T::kDateTime && v->date_time().offset_minutes)
       return TimePoint(std::chrono::milliseconds(v->date_time().InstantMs()));

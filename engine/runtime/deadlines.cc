@@ -158,7 +158,17 @@ void Runtime::Deadline(InstanceState& s, const Timer& timer) {
       return;
     }
     case EscalationStep::Action::kThrow: {
-      // The task's own escalation boundary first, then outward.
+      // From the token that waits at the activity (not one working inside
+      // its own mapped or multi-instance scope): its escalation boundary
+      // first, then outward.
+      Id host = task.token;
+      for (;;) {
+        const Token* t = s.FindToken(host);
+        const Scope* scope = t ? s.FindScope(t->scope) : nullptr;
+        if (!scope || scope->node != t->node || scope->host_token == kNoId)
+          break;
+        host = scope->host_token;
+      }
       for (auto b : s.node(task.node).boundary_events) {
         const auto* d = s.node(b).FindEventDefinition(
             model::EventDefinitionKind::kEscalation);
@@ -168,15 +178,15 @@ void Runtime::Deadline(InstanceState& s, const Timer& timer) {
             esc->code == step.target) {
           Event raised;
           raised.type = EventType::kEscalationRaised;
-          raised.token = task.token;
+          raised.token = host;
           raised.node = task.node;
           raised.text = step.target;
           Emit(s, raised);
-          Trigger(s, task.token, b, {});
+          Trigger(s, host, b, {});
           return;
         }
       }
-      ThrowEscalation(s, task.token, step.target);
+      ThrowEscalation(s, host, step.target);
       return;
     }
   }

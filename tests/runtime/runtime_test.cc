@@ -964,3 +964,59 @@ TEST(Runtime, MappingsWithTextAroundExpressionsAndConstantOutputs) {
 }
 
 }  // namespace
+
+namespace {
+
+// `throw CODE` of an escalation policy leaves from the activity itself, also
+// when the task works inside its own mapped scope: the interrupting boundary
+// path runs, and the normal path does not.
+TEST(Runtime, AnEscalationPolicyThrowInterruptsAMappedTask) {
+  auto read = bpmn::parser::ReadBpmnString(R"(<definitions
+      xmlns="http://www.omg.org/spec/BPMN/20100524/MODEL"
+      xmlns:camunda="http://camunda.org/schema/1.0/bpmn">
+    <escalation id="late" escalationCode="LATE"/>
+    <process id="p" isExecutable="true">
+      <startEvent id="s"/>
+      <userTask id="approve" camunda:dueDate="PT1H">
+        <extensionElements>
+          <camunda:properties>
+            <camunda:property name="escalation" value="throw LATE after due + PT1H"/>
+          </camunda:properties>
+          <camunda:inputOutput>
+            <camunda:inputParameter name="what">${request}</camunda:inputParameter>
+          </camunda:inputOutput>
+        </extensionElements>
+      </userTask>
+      <boundaryEvent id="tooLate" attachedToRef="approve">
+        <escalationEventDefinition escalationRef="late"/>
+      </boundaryEvent>
+      <userTask id="chase"/>
+      <endEvent id="done"/>
+      <endEvent id="chased"/>
+      <sequenceFlow id="f1" sourceRef="s" targetRef="approve"/>
+      <sequenceFlow id="f2" sourceRef="approve" targetRef="done"/>
+      <sequenceFlow id="f3" sourceRef="tooLate" targetRef="chase"/>
+      <sequenceFlow id="f4" sourceRef="chase" targetRef="chased"/>
+    </process></definitions>)");
+  ASSERT_TRUE(read.ok());
+  bpmn::ManualClock clock(At("2026-03-02T09:00:00Z"));
+  Runtime rt(clock);
+  rt.Deploy(read.definitions);
+  Id id = *rt.Start("p", {{"request", "отпуск"}});
+  EXPECT_EQ(rt.Waiting(id), std::vector<std::string>{"approve"});
+  clock.Set(At("2026-03-02T11:00:00Z"));
+  rt.FireDue();
+  EXPECT_EQ(rt.Waiting(id), std::vector<std::string>{"chase"});
+  auto tasks = rt.OpenTasks(id);
+  ASSERT_EQ(tasks.size(), 1u);
+  ASSERT_TRUE(rt.CompleteTask(tasks.front().task->id, "u", {}));
+  const auto* s = rt.Instance(id);
+  ASSERT_NE(s, nullptr);
+  EXPECT_EQ(s->status, bpmn::runtime::InstanceStatus::kCompleted);
+  std::vector<std::string> completed;
+  for (auto n : s->completed) completed.push_back(s->node(n).id);
+  EXPECT_EQ(std::count(completed.begin(), completed.end(), "done"), 0);
+  EXPECT_EQ(std::count(completed.begin(), completed.end(), "chased"), 1);
+}
+
+}  // namespace

@@ -1277,6 +1277,11 @@ TEST_F(BpmnctlDb, CalendarsAreStoredAndAnUnknownOneIsAWarningAtDeploy) {
   ASSERT_EQ(listed.size(), 1u);
   EXPECT_EQ(listed[0]["name"], "ru-5x8");
   EXPECT_EQ(listed[0]["default"], true);
+  // Replacing its text without --default keeps it the default.
+  Json({"calendars", "add", calendar});
+  json again = Json({"calendars", "list"});
+  ASSERT_EQ(again.size(), 1u);
+  EXPECT_EQ(again[0]["default"], true);
   WriteFile(dir_ / "broken.yaml", "zone: UTC\nweek: { mon: \"9-18\" }\n");
   Refused({"calendars", "add", (dir_ / "broken.yaml").string()}, 2,
           "invalid_argument", "line 2");

@@ -6,7 +6,9 @@
 // refers to. Extension properties of the service task (or its process):
 //   document.template   the template text
 //   document.file       the file name, itself a template
-//                       (default {{business_key}}-{{element}}.txt)
+//                       (default
+//                       {{business_key}}-{{instance}}-{{element}}.txt); an
+//                       existing file is never overwritten (the job fails)
 //   document.variable   the variable that receives the path (default
 //                       documentFile)
 //   document.error      the BPMN error thrown when the task has no template
@@ -60,15 +62,17 @@ int Documents(const DbOptions& o, const DocumentsOptions& options) {
               code + "\n";
     } else {
       auto name = bpmn::engine::RenderTemplate(
-          property("document.file", "{{business_key}}-{{element}}.txt"), *s,
-          node);
+          property("document.file",
+                   "{{business_key}}-{{instance}}-{{element}}.txt"),
+          *s, node);
       auto body = bpmn::engine::RenderTemplate(tmpl, *s, node);
       std::error_code ec;
       fs::create_directories(options.dir, ec);
       const fs::path file = fs::path(options.dir) /
                             fs::path(name ? *name : "document.txt").filename();
       bool written = false;
-      if (body) {
+      const bool taken = fs::exists(file, ec);  // another instance's document
+      if (body && !taken) {
         std::ofstream f(file, std::ios::binary);
         f << *body;
         written = static_cast<bool>(f);
@@ -81,8 +85,9 @@ int Documents(const DbOptions& o, const DocumentsOptions& options) {
         entry["file"] = file.string();
         text += "job " + std::to_string(a.job.id) + ": " + file.string() + "\n";
       } else {
-        std::string why =
-            body ? "cannot write " + file.string() : body.error().message;
+        std::string why = !body   ? body.error().message
+                          : taken ? file.string() + " already exists"
+                                  : "cannot write " + file.string();
         done = engine.FailJob(a.job.id, why);
         entry["failed"] = why;
         text += "job " + std::to_string(a.job.id) + ": failed: " + why + "\n";

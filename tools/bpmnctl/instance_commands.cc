@@ -188,10 +188,10 @@ int History(const DbOptions& o, bpmn::runtime::Id id) {
   std::string text;
   for (const auto& e : *events) {
     std::string type(bpmn::runtime::EventTypeName(e.type));
-    std::string element = e.node != bpmn::model::kNoIndex ? defs.node(e.node).id
-                          : e.flow != bpmn::model::kNoIndex
-                              ? defs.flow(e.flow).id
-                              : "";
+    // Indices from the history are checked against the definitions.
+    std::string element = e.node < defs.nodes().size()   ? defs.node(e.node).id
+                          : e.flow < defs.flows().size() ? defs.flow(e.flow).id
+                                                         : "";
     std::string at = bpmn::model::FormatTimePoint(e.at);
     json entry = {
         {"seq", e.seq}, {"type", type}, {"element_id", element}, {"at", at}};
