@@ -166,11 +166,7 @@ Result<void> Engine::LoadAll() {
   }
   revisions_.clear();
   for (const auto& record : state->instances) {
-    std::shared_ptr<const model::Definitions> defs;
-    for (const auto& p : processes_)
-      if (p.key == record.key && p.version == record.version)
-        defs = DefinitionsById(p.definitions_id);
-    auto s = DecodeInstance(record.snapshot, defs);
+    auto s = Decode(record);
     if (!s)
       return Fail(ErrorCode::kIo, "instance " + std::to_string(record.id) +
                                       ": " + s.error().message);
@@ -212,31 +208,39 @@ Result<std::vector<runtime::Event>> Engine::History(Id instance) const {
   return out;
 }
 
-Result<std::unique_ptr<runtime::InstanceState>> Engine::ReadInstance(
-    Id instance) const {
+Result<std::unique_ptr<runtime::InstanceState>> Engine::Decode(
+    const store::InstanceRecord& record) const {
+  std::shared_ptr<const model::Definitions> defs;
+  for (const auto& p : processes_)
+    if (p.key == record.key && p.version == record.version)
+      defs = DefinitionsById(p.definitions_id);
+  return DecodeInstance(record.snapshot, defs);
+}
+
+Result<store::InstanceRecord> Engine::LoadRecord(Id instance) const {
   auto record = store_.LoadInstance(instance);
   if (!record) return tl::unexpected(record.error());
   if (!*record)
     return Fail(ErrorCode::kNotFound,
                 "no instance " + std::to_string(instance));
-  std::shared_ptr<const model::Definitions> defs;
-  for (const auto& p : processes_)
-    if (p.key == (*record)->key && p.version == (*record)->version)
-      defs = DefinitionsById(p.definitions_id);
-  return DecodeInstance((*record)->snapshot, defs);
+  return std::move(**record);
+}
+
+Result<std::unique_ptr<runtime::InstanceState>> Engine::ReadInstance(
+    Id instance) const {
+  auto record = LoadRecord(instance);
+  if (!record) return tl::unexpected(record.error());
+  return Decode(*record);
 }
 
 Result<void> Engine::ReloadInstance(Id instance) {
-  auto record = store_.LoadInstance(instance);
+  auto record = LoadRecord(instance);  // read once: W4 does this every step
   if (!record) return tl::unexpected(record.error());
-  if (!*record)
-    return Fail(ErrorCode::kNotFound,
-                "no instance " + std::to_string(instance));
-  auto s = ReadInstance(instance);
+  auto s = Decode(*record);
   if (!s) return tl::unexpected(s.error());
   runtime_->Forget(instance);
   runtime_->Restore(std::move(*s));
-  revisions_[instance] = {(*record)->revision, (*record)->started_at};
+  revisions_[instance] = {record->revision, record->started_at};
   return {};
 }
 

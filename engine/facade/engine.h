@@ -144,6 +144,10 @@ class Engine {
   Result<void> Flush();
   Result<void> LoadAll();
   store::InstanceWrite WriteOf(const runtime::InstanceState& s) const;
+  Result<store::InstanceRecord> LoadRecord(Id instance) const;
+  // A stored instance's snapshot, against the definitions it runs on.
+  Result<std::unique_ptr<runtime::InstanceState>> Decode(
+      const store::InstanceRecord& record) const;
   // The outbox message of a notification event, from the process's template.
   store::OutboxRecord OutboxOf(const runtime::Event& e) const;
   // Calendars the processes of `defs` name that the engine does not know.

@@ -189,4 +189,19 @@ std::string NormalizeRole(std::string_view name) {
   return out;
 }
 
+const std::string* ProcessProperty(const Process& process,
+                                   std::string_view name) {
+  for (const auto& [k, v] : process.properties)
+    if (k == name) return &v;
+  return nullptr;
+}
+
+const std::string* NodeProperty(const Definitions& definitions,
+                                std::uint32_t node, std::string_view name) {
+  const FlowNode& n = definitions.node(node);
+  for (const auto& [k, v] : n.properties)
+    if (k == name) return &v;
+  return ProcessProperty(definitions.process(n.process), name);
+}
+
 }  // namespace bpmn::model

@@ -169,4 +169,11 @@ class Definitions {
 // collapsed, lower case (ASCII, Latin-1 and Cyrillic letters).
 std::string NormalizeRole(std::string_view name);
 
+// Extension properties (camunda:/zeebe: properties): of a process, and of a
+// flow node or else its process. Null when absent.
+const std::string* ProcessProperty(const Process& process,
+                                   std::string_view name);
+const std::string* NodeProperty(const Definitions& definitions,
+                                std::uint32_t node, std::string_view name);
+
 }  // namespace bpmn::model

@@ -13,20 +13,11 @@ namespace {
 
 using model::EscalationStep;
 
-const std::string* Property(
-    const std::vector<std::pair<std::string, std::string>>& properties,
-    std::string_view name) {
-  for (const auto& [k, v] : properties)
-    if (k == name) return &v;
-  return nullptr;
-}
-
 // The policy of a task: its own property, else its process's.
 std::vector<EscalationStep> PolicyOf(const InstanceState& s,
                                      std::uint32_t node) {
-  const std::string* text = Property(s.node(node).properties, "escalation");
-  if (!text)
-    text = Property(s.definitions->process(s.process).properties, "escalation");
+  const std::string* text =
+      model::NodeProperty(*s.definitions, node, "escalation");
   if (!text) return {};
   auto steps = model::ParseEscalationPolicy(*text);
   return steps ? *steps : std::vector<EscalationStep>{};
@@ -53,13 +44,13 @@ const model::Calendar* Runtime::FindCalendar(const std::string& name) const {
 
 const model::Calendar* Runtime::CalendarFor(const InstanceState& s,
                                             bool timers) const {
-  const auto& properties = s.definitions->process(s.process).properties;
+  const model::Process& process = s.definitions->process(s.process);
   if (timers) {
-    const std::string* name = Property(properties, "timerCalendar");
+    const std::string* name = model::ProcessProperty(process, "timerCalendar");
     return name ? FindCalendar(*name) : nullptr;
   }
-  const std::string* name = Property(properties, "calendar");
-  if (!name) name = Property(properties, "dueDateCalendar");
+  const std::string* name = model::ProcessProperty(process, "calendar");
+  if (!name) name = model::ProcessProperty(process, "dueDateCalendar");
   if (name) {
     if (const model::Calendar* named = FindCalendar(*name)) return named;
   }

@@ -6,6 +6,7 @@
 
 #include "bpmnctl/commands.h"
 #include "expr/value.h"
+#include "model/iso8601.h"
 #include "model/timer_spec.h"
 
 namespace bpmnctl {
@@ -57,18 +58,28 @@ int Refused(const DbOptions& options, const bpmn::Error& error) {
                                                          : kExitRefused;
 }
 
-std::optional<bpmn::runtime::Variables> ParseVars(const std::string& text,
-                                                  std::string* error) {
+bpmn::Error UsageError(std::string message) {
+  return bpmn::Error{
+      bpmn::ErrorCode::kInvalidArgument, std::move(message), {}, 0, 0};
+}
+
+bpmn::Result<bpmn::runtime::Variables> ParseVars(const std::string& text) {
   bpmn::runtime::Variables vars;
   if (text.empty()) return vars;
-  auto value = bpmn::expr::FromJson(text, error);
-  if (!value) return std::nullopt;
-  if (value->type() != bpmn::expr::Value::Type::kContext) {
-    *error = "--vars must be a JSON object";
-    return std::nullopt;
-  }
+  std::string error;
+  auto value = bpmn::expr::FromJson(text, &error);
+  if (!value) return tl::unexpected(UsageError(error));
+  if (value->type() != bpmn::expr::Value::Type::kContext)
+    return tl::unexpected(UsageError("--vars must be a JSON object"));
   for (const auto& [k, v] : value->context()) vars[k] = v;
   return vars;
+}
+
+bpmn::Result<std::chrono::milliseconds> ParseDurationOption(
+    const std::string& option, const std::string& text) {
+  auto d = bpmn::model::ParseIsoDuration(text);
+  if (!d) return tl::unexpected(UsageError(option + ": " + d.error().message));
+  return std::chrono::milliseconds(d->FixedMilliseconds());
 }
 
 std::string FormatMillis(bpmn::store::Millis ms) {

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <CLI/CLI.hpp>
+#include <chrono>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -42,9 +43,14 @@ std::unique_ptr<Session> OpenSession(const DbOptions& options);
 // stdout with --json) and returns the exit code for it.
 int Refused(const DbOptions& options, const bpmn::Error& error);
 
-// `--vars` JSON text (an object) as variables; a usage error when it is not.
-std::optional<bpmn::runtime::Variables> ParseVars(const std::string& text,
-                                                  std::string* error);
+// `--vars` JSON text (an object) as variables; a usage error
+// (kInvalidArgument) when it is not.
+bpmn::Result<bpmn::runtime::Variables> ParseVars(const std::string& text);
+// An ISO 8601 duration option (`--ttl`, `--lock-for`) in milliseconds.
+bpmn::Result<std::chrono::milliseconds> ParseDurationOption(
+    const std::string& option, const std::string& text);
+// A usage error with this message.
+bpmn::Error UsageError(std::string message);
 
 // Records as JSON.
 nlohmann::json InstanceJson(const bpmn::store::InstanceRecord& r);

@@ -5,7 +5,6 @@
 
 #include "bpmnctl/commands.h"
 #include "bpmnctl/db_session.h"
-#include "model/iso8601.h"
 
 namespace bpmnctl {
 namespace {
@@ -15,19 +14,13 @@ using nlohmann::json;
 int Message(const DbOptions& o, const std::string& name,
             const std::string& correlation, const std::string& vars,
             const std::string& ttl) {
-  std::string error;
-  auto variables = ParseVars(vars, &error);
-  if (!variables)
-    return Refused(
-        o, bpmn::Fail(bpmn::ErrorCode::kInvalidArgument, error).value());
+  auto variables = ParseVars(vars);
+  if (!variables) return Refused(o, variables.error());
   std::chrono::milliseconds keep{0};
   if (!ttl.empty()) {
-    auto d = bpmn::model::ParseIsoDuration(ttl);
-    if (!d)
-      return Refused(o, bpmn::Fail(bpmn::ErrorCode::kInvalidArgument,
-                                   "--ttl: " + d.error().message)
-                            .value());
-    keep = std::chrono::milliseconds(d->FixedMilliseconds());
+    auto d = ParseDurationOption("--ttl", ttl);
+    if (!d) return Refused(o, d.error());
+    keep = *d;
   }
   auto session = OpenSession(o);
   if (!session) return kExitRefused;
@@ -42,11 +35,8 @@ int Message(const DbOptions& o, const std::string& name,
 
 int Signal(const DbOptions& o, const std::string& name,
            const std::string& vars) {
-  std::string error;
-  auto variables = ParseVars(vars, &error);
-  if (!variables)
-    return Refused(
-        o, bpmn::Fail(bpmn::ErrorCode::kInvalidArgument, error).value());
+  auto variables = ParseVars(vars);
+  if (!variables) return Refused(o, variables.error());
   auto session = OpenSession(o);
   if (!session) return kExitRefused;
   auto n = session->engine->BroadcastSignal(name, *variables);
@@ -67,15 +57,10 @@ int Jobs(const DbOptions& o, const JobsOptions& options) {
   std::chrono::milliseconds lock{0};
   if (!options.worker.empty()) {
     if (options.type.empty())
-      return Refused(o, bpmn::Fail(bpmn::ErrorCode::kInvalidArgument,
-                                   "--lock needs --type")
-                            .value());
-    auto d = bpmn::model::ParseIsoDuration(options.lock_for);
-    if (!d)
-      return Refused(o, bpmn::Fail(bpmn::ErrorCode::kInvalidArgument,
-                                   "--lock-for: " + d.error().message)
-                            .value());
-    lock = std::chrono::milliseconds(d->FixedMilliseconds());
+      return Refused(o, UsageError("--lock needs --type"));
+    auto d = ParseDurationOption("--lock-for", options.lock_for);
+    if (!d) return Refused(o, d.error());
+    lock = *d;
   }
   auto session = OpenSession(o);
   if (!session) return kExitRefused;
@@ -123,11 +108,8 @@ int Jobs(const DbOptions& o, const JobsOptions& options) {
 int Job(const DbOptions& o, const std::string& action, bpmn::runtime::Id job,
         const std::string& vars, const std::string& message,
         const std::string& code) {
-  std::string error;
-  auto variables = ParseVars(vars, &error);
-  if (!variables)
-    return Refused(
-        o, bpmn::Fail(bpmn::ErrorCode::kInvalidArgument, error).value());
+  auto variables = ParseVars(vars);
+  if (!variables) return Refused(o, variables.error());
   auto session = OpenSession(o);
   if (!session) return kExitRefused;
   bpmn::Result<void> done;
@@ -136,10 +118,7 @@ int Job(const DbOptions& o, const std::string& action, bpmn::runtime::Id job,
   } else if (action == "fail") {
     done = session->engine->FailJob(job, message);
   } else {
-    if (code.empty())
-      return Refused(o, bpmn::Fail(bpmn::ErrorCode::kInvalidArgument,
-                                   "job error needs --code")
-                            .value());
+    if (code.empty()) return Refused(o, UsageError("job error needs --code"));
     done = session->engine->ThrowJobError(job, code, *variables);
   }
   if (!done) return Refused(o, done.error());

@@ -55,11 +55,8 @@ std::string InstanceLine(const bpmn::store::InstanceRecord& r) {
 
 int Start(const DbOptions& o, const std::string& key, const std::string& vars,
           const std::string& business_key) {
-  std::string error;
-  auto variables = ParseVars(vars, &error);
-  if (!variables)
-    return Refused(
-        o, bpmn::Fail(bpmn::ErrorCode::kInvalidArgument, error).value());
+  auto variables = ParseVars(vars);
+  if (!variables) return Refused(o, variables.error());
   auto session = OpenSession(o);
   if (!session) return kExitRefused;
   auto id = session->engine->Start(key, *variables, business_key);

@@ -84,11 +84,8 @@ int Claim(const DbOptions& o, bpmn::runtime::Id task, const std::string& by) {
 
 int Complete(const DbOptions& o, bpmn::runtime::Id task, const std::string& by,
              const std::string& vars) {
-  std::string error;
-  auto variables = ParseVars(vars, &error);
-  if (!variables)
-    return Refused(
-        o, bpmn::Fail(bpmn::ErrorCode::kInvalidArgument, error).value());
+  auto variables = ParseVars(vars);
+  if (!variables) return Refused(o, variables.error());
   auto session = OpenSession(o);
   if (!session) return kExitRefused;
   if (auto done = session->engine->CompleteTask(task, by, *variables); !done)
