@@ -637,7 +637,7 @@ Event ReadEvent(const Object& o, const Event& before) {
     return v == 0 ? model::kNoIndex : static_cast<std::uint32_t>(v - 1);
   };
   Event e;
-  e.type = Enum(At(o, 0), EventType::kNotification);
+  e.type = Enum(At(o, 0), EventType::kInputReceived);
   e.seq = before.seq + UInt(At(o, 1));
   e.at = TimePoint(std::chrono::milliseconds(Ms(before.at) + Int(At(o, 2))));
   e.instance = before.instance;

@@ -199,6 +199,8 @@ void Apply(const Event& e, InstanceState& s) {
                                : "user " + e.text),
            e.list, e.text, 0});
       return;
+    case EventType::kInputReceived:  // a record; the events after it act
+      return;
     case EventType::kNotification:
       s.escalations.push_back(
           {e.parent, e.node, e.at, "notified " + e.text, {}, {}, e.number});
@@ -307,6 +309,8 @@ std::string_view EventTypeName(EventType type) {
       return "task-reassigned";
     case EventType::kNotification:
       return "notification";
+    case EventType::kInputReceived:
+      return "input-received";
     case EventType::kJobClosed:
       return "job-closed";
     case EventType::kTimerScheduled:

@@ -55,6 +55,12 @@ enum class EventType : std::uint8_t {
   kTaskReassigned,  // item: task, node, list: roles, text: assignee
   kNotification,    // item, token, node, parent: task, text: recipient
                     // (a role, or user:NAME), text2: the policy step
+  kInputReceived,   // what came from outside, as given (the record replay
+                    // re-runs): item: the task or job, token, node, text: kind
+                    // (complete, message, signal, job-complete, job-fail,
+                    // job-error), text2: the user, the message or signal
+                    // name, the error code or the failure message, list:
+                    // the correlation key (message), value: the variables
 };
 
 struct Event {

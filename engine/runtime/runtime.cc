@@ -147,6 +147,21 @@ const model::Definitions* Runtime::DefinitionsOf(Id instance) const {
   return s ? s->definitions.get() : nullptr;
 }
 
+void Runtime::RecordInput(InstanceState& s, Input input,
+                          const Variables& variables) {
+  Event e;
+  e.type = EventType::kInputReceived;
+  e.text = std::move(input.kind);
+  e.text2 = std::move(input.what);
+  e.item = input.item;
+  e.token = input.token;
+  e.node = input.node;
+  if (!input.correlation_key.empty())
+    e.list.push_back(std::move(input.correlation_key));
+  if (!variables.empty()) e.value = ToContext(variables);
+  Emit(s, std::move(e));
+}
+
 void Runtime::Emit(InstanceState& s, Event e) {
   e.seq = ++next_seq_;
   e.at = clock_.Now();
@@ -289,6 +304,8 @@ bool Runtime::DeliverBuffered(InstanceState& s, const Subscription& sub) {
       continue;
     }
     Variables vars = std::move(it->variables);
+    RecordInput(s, {"message", it->name, kNoId, sub.token, sub.node, it->key},
+                vars);
     buffered_.erase(it);
     Trigger(s, sub.token, sub.node, std::move(vars));
     return true;
@@ -534,6 +551,8 @@ Result<void> Runtime::CompleteTask(Id task_id, const std::string& user,
         }
       }
       if (t.escalation_of != kNoId) {  // the token moves with the task itself
+        RecordInput(s, {"complete", user, t.id, t.token, t.node, {}},
+                    variables);
         Event closed;
         closed.type = EventType::kTaskClosed;
         closed.item = t.id;
@@ -564,6 +583,7 @@ Result<void> Runtime::CompleteTask(Id task_id, const std::string& user,
       }
       Id token = t.token;
       Id task = t.id;
+      RecordInput(s, {"complete", user, task, token, t.node, {}}, variables);
       Event closed;
       closed.type = EventType::kTaskClosed;
       closed.item = task;
@@ -605,6 +625,8 @@ Result<void> Runtime::CorrelateMessage(const std::string& name,
         continue;
       }
       Subscription chosen = sub;
+      RecordInput(s, {"message", name, kNoId, chosen.token, chosen.node, key},
+                  variables);
       Trigger(s, chosen.token, chosen.node, std::move(variables));
       Drain();
       return {};
@@ -657,6 +679,8 @@ int Runtime::DeliverSignal(const std::string& name,
         std::any_of(s->subscriptions.begin(), s->subscriptions.end(),
                     [&](const Subscription& x) { return x.id == sub.id; });
     if (!still_open) continue;
+    RecordInput(*s, {"signal", name, kNoId, sub.token, sub.node, {}},
+                variables);
     Trigger(*s, sub.token, sub.node, variables);
     ++delivered;
   }
@@ -694,6 +718,7 @@ bool ForJob(std::map<Id, std::unique_ptr<InstanceState>>& instances, Id job,
 
 Result<void> Runtime::CompleteJob(Id job, Variables variables) {
   bool found = ForJob(instances_, job, [&](InstanceState& s, const Job& j) {
+    RecordInput(s, {"job-complete", "", j.id, j.token, j.node, {}}, variables);
     Event e;
     e.type = EventType::kJobClosed;
     e.item = j.id;
@@ -711,6 +736,7 @@ Result<void> Runtime::CompleteJob(Id job, Variables variables) {
 
 Result<void> Runtime::FailJob(Id job, const std::string& message) {
   bool found = ForJob(instances_, job, [&](InstanceState& s, const Job& j) {
+    RecordInput(s, {"job-fail", message, j.id, j.token, j.node, {}}, {});
     Event e;
     e.type = EventType::kJobRetries;
     e.item = j.id;
@@ -728,6 +754,7 @@ Result<void> Runtime::FailJob(Id job, const std::string& message) {
 Result<void> Runtime::ThrowJobError(Id job, const std::string& code,
                                     Variables variables) {
   bool found = ForJob(instances_, job, [&](InstanceState& s, const Job& j) {
+    RecordInput(s, {"job-error", code, j.id, j.token, j.node, {}}, variables);
     Event e;
     e.type = EventType::kJobClosed;
     e.item = j.id;

@@ -167,6 +167,17 @@ class Runtime {
   Id NextId() { return ++next_id_; }
   void Emit(InstanceState& s, Event e);
   void Drain();
+  // Records an input from outside (kInputReceived) before the events it
+  // causes.
+  struct Input {
+    std::string kind;
+    std::string what;  // user, message or signal name, error code, ...
+    Id item = kNoId;
+    Id token = kNoId;
+    std::uint32_t node = model::kNoIndex;
+    std::string correlation_key;
+  };
+  void RecordInput(InstanceState& s, Input input, const Variables& variables);
 
   // Behaviours.
   void Activate(InstanceState& s, Id token);
