@@ -45,6 +45,13 @@ Decimal& Decimal::operator=(const Decimal& other) {
   N(storage_) = N(other.storage_);
   return *this;
 }
+Decimal::Decimal(Decimal&& other) noexcept {
+  new (storage_) Number(std::move(N(other.storage_)));
+}
+Decimal& Decimal::operator=(Decimal&& other) noexcept {
+  N(storage_) = std::move(N(other.storage_));
+  return *this;
+}
 Decimal::~Decimal() { N(storage_).~Number(); }
 
 std::optional<Decimal> Decimal::Parse(std::string_view text) {

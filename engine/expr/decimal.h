@@ -18,6 +18,10 @@ class Decimal {
   Decimal(std::int64_t value);  // NOLINT: implicit, numbers read naturally
   Decimal(const Decimal& other);
   Decimal& operator=(const Decimal& other);
+  // Moves copy a fixed-size number and cannot throw; being noexcept, they let
+  // vectors of values (and of events holding them) grow by moving.
+  Decimal(Decimal&& other) noexcept;
+  Decimal& operator=(Decimal&& other) noexcept;
   ~Decimal();
 
   // Decimal text: "-12", "0.5", ".5", "1.5e3". Nothing else (no spaces, no

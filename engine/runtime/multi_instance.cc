@@ -5,6 +5,7 @@
 // instance completes, the body counts it, gathers its output, checks the
 // completion (or loop) condition, and starts the next instance or completes the
 // activity.
+#include "expr/decimal.h"
 #include "expr/expression.h"
 #include "runtime/runtime.h"
 
@@ -51,9 +52,14 @@ void Runtime::StartMultiInstance(InstanceState& s, Id host) {
     count = static_cast<std::int64_t>(items.size());
   } else {
     auto v = Evaluate(s, token.scope, loop.cardinality);
-    auto c = v && v->type() == expr::Value::Type::kNumber
-                 ? v->number().ToInt64()
-                 : std::nullopt;
+    std::optional<std::int64_t> c;
+    if (v && v->type() == expr::Value::Type::kNumber) {
+      c = v->number().ToInt64();
+    } else if (v && v->type() == expr::Value::Type::kString) {
+      // A bare `<loopCardinality>3</loopCardinality>`, as Camunda 7 and
+      // SpiffWorkflow diagrams write it: the literal text is the number.
+      if (auto d = expr::Decimal::Parse(v->string())) c = d->ToInt64();
+    }
     if (!c || *c < 0) {
       Incident(s, host,
                "the loop cardinality of '" + n.id + "' is not a whole number");
