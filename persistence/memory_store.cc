@@ -100,6 +100,7 @@ struct MemoryStore::Tables {
   std::map<std::string, UserRecord> users;
   std::map<std::string, store::CalendarRecord> calendars;
   std::map<Id, store::OutboxRecord> outbox;
+  std::map<Id, store::SummaryRecord> summaries;
 
   Result<void> Apply(const Batch& batch, UndoLog& undo);
   Result<void> WriteInstance(const InstanceWrite& write, UndoLog& undo);
@@ -201,6 +202,8 @@ Result<void> MemoryStore::Tables::Apply(const Batch& batch, UndoLog& undo) {
                   "notification " + std::to_string(m.id) + ": already stored");
     Put(outbox, m.id, m, undo);
   }
+  for (const store::SummaryRecord& summary : batch.summaries)
+    Put(summaries, summary.instance, summary, undo);
   return {};
 }
 
@@ -367,6 +370,24 @@ Result<std::vector<IncidentRecord>> MemoryStore::Incidents() {
 Result<std::vector<store::OutboxRecord>> MemoryStore::Outbox() {
   std::vector<store::OutboxRecord> result;
   for (const auto& [id, m] : tables_->outbox) result.push_back(m);
+  return result;
+}
+
+Result<std::vector<store::SummaryRecord>> MemoryStore::Summaries(
+    const std::string& key) {
+  std::vector<store::SummaryRecord> result;
+  for (const auto& [id, summary] : tables_->summaries)
+    if (key.empty() || summary.key == key) result.push_back(summary);
+  return result;
+}
+
+Result<std::vector<Id>> MemoryStore::FinishedWithoutSummary() {
+  std::vector<Id> result;
+  for (const auto& [id, instance] : tables_->instances) {
+    if ((instance.state == "completed" || instance.state == "terminated") &&
+        !tables_->summaries.contains(id))
+      result.push_back(id);
+  }
   return result;
 }
 

@@ -36,6 +36,9 @@ class MemoryStore final : public store::Store {
   Result<std::vector<store::JobRecord>> Jobs(const std::string& type) override;
   Result<std::vector<store::IncidentRecord>> Incidents() override;
   Result<std::vector<store::OutboxRecord>> Outbox() override;
+  Result<std::vector<store::SummaryRecord>> Summaries(
+      const std::string& key) override;
+  Result<std::vector<store::Id>> FinishedWithoutSummary() override;
   Result<std::int64_t> ExternalChanges() override;
 
  private:

@@ -140,8 +140,22 @@ CREATE TABLE outbox (
 );
 )sql";
 
-constexpr std::array<std::string_view, 3> kMigrations = {kTables, kIndexes,
-                                                         kCalendarsAndOutbox};
+// Migration 4: a summary of each finished instance, for the report.
+constexpr std::string_view kSummaries = R"sql(
+CREATE TABLE summaries (
+  instance INTEGER PRIMARY KEY,
+  key TEXT NOT NULL,
+  version INTEGER NOT NULL,
+  business_key TEXT NOT NULL,
+  started_at INTEGER NOT NULL,
+  ended_at INTEGER NOT NULL,
+  data BLOB NOT NULL
+);
+CREATE INDEX summaries_key ON summaries (key, started_at);
+)sql";
+
+constexpr std::array<std::string_view, 4> kMigrations = {
+    kTables, kIndexes, kCalendarsAndOutbox, kSummaries};
 
 }  // namespace
 

@@ -569,6 +569,21 @@ Result<void> SqliteStore::Impl::WriteBatch(const Batch& batch) {
         .Text(m.body);
     if (auto r = Execute(*q); !r) return tl::unexpected(r.error());
   }
+  for (const store::SummaryRecord& s : batch.summaries) {
+    auto q = Prepare(
+        "INSERT OR REPLACE INTO summaries (instance, key, version, "
+        "business_key, started_at, ended_at, data) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?)");
+    if (!q) return tl::unexpected(q.error());
+    q->Id(s.instance)
+        .Text(s.key)
+        .Int(s.version)
+        .Text(s.business_key)
+        .Int(s.started_at)
+        .Int(s.ended_at)
+        .Blob(s.data);
+    if (auto r = Execute(*q); !r) return tl::unexpected(r.error());
+  }
   return {};
 }
 
@@ -606,6 +621,12 @@ Result<void> SqliteStore::Impl::WriteInstance(const InstanceWrite& write) {
     return Fail(
         ErrorCode::kConflict,
         name + (is_new ? ": already exists" : ": changed by another writer"));
+  }
+  if (!is_new && write.version_changed) {  // a migration, rare: its own row
+    auto v = Prepare("UPDATE instances SET version = ? WHERE id = ?");
+    if (!v) return tl::unexpected(v.error());
+    v->Int(record.version).Id(record.id);
+    if (auto r = Execute(*v); !r) return tl::unexpected(r.error());
   }
   // A new instance has no stored work items to replace.
   // Kinds the engine marks unchanged keep their rows.
@@ -912,6 +933,32 @@ Result<std::vector<store::OutboxRecord>> SqliteStore::Outbox() {
       "SELECT id, at, instance, task, element_id, recipient, subject, body "
       "FROM outbox ORDER BY id",
       ReadOutbox);
+}
+
+Result<std::vector<store::SummaryRecord>> SqliteStore::Summaries(
+    const std::string& key) {
+  auto read = [](const Query& q) -> Result<store::SummaryRecord> {
+    return store::SummaryRecord{
+        q.ColumnId(0),  q.ColumnText(1), q.ColumnInt(2), q.ColumnText(3),
+        q.ColumnInt(4), q.ColumnInt(5),  q.ColumnBlob(6)};
+  };
+  constexpr const char* kColumns =
+      "SELECT instance, key, version, business_key, started_at, ended_at, "
+      "data FROM summaries ";
+  if (key.empty()) {
+    return impl_->Select<store::SummaryRecord>(
+        std::string(kColumns) + "ORDER BY instance", read);
+  }
+  return impl_->Select<store::SummaryRecord>(
+      std::string(kColumns) + "WHERE key = ? ORDER BY instance", read,
+      [&key](Query& q) { q.Text(key); });
+}
+
+Result<std::vector<Id>> SqliteStore::FinishedWithoutSummary() {
+  return impl_->Select<Id>(
+      "SELECT id FROM instances WHERE state IN ('completed', 'terminated') "
+      "AND id NOT IN (SELECT instance FROM summaries) ORDER BY id",
+      [](const Query& q) -> Result<Id> { return q.ColumnId(0); });
 }
 
 Result<std::int64_t> SqliteStore::ExternalChanges() {

@@ -55,6 +55,9 @@ class SqliteStore final : public store::Store {
   Result<std::vector<store::JobRecord>> Jobs(const std::string& type) override;
   Result<std::vector<store::IncidentRecord>> Incidents() override;
   Result<std::vector<store::OutboxRecord>> Outbox() override;
+  Result<std::vector<store::SummaryRecord>> Summaries(
+      const std::string& key) override;
+  Result<std::vector<store::Id>> FinishedWithoutSummary() override;
   // PRAGMA data_version: moves when another connection commits.
   Result<std::int64_t> ExternalChanges() override;
 

@@ -637,7 +637,7 @@ Event ReadEvent(const Object& o, const Event& before) {
     return v == 0 ? model::kNoIndex : static_cast<std::uint32_t>(v - 1);
   };
   Event e;
-  e.type = Enum(At(o, 0), EventType::kInputReceived);
+  e.type = Enum(At(o, 0), EventType::kInstanceMigrated);
   e.seq = before.seq + UInt(At(o, 1));
   e.at = TimePoint(std::chrono::milliseconds(Ms(before.at) + Int(At(o, 2))));
   e.instance = before.instance;
@@ -720,6 +720,73 @@ Result<std::vector<Event>> DecodeEvents(const store::EventRecord& record) {
           out.push_back(std::move(e));
         }
         return out;
+      });
+}
+
+// Times of a summary count from the instance's start, so they stay small;
+// a visit's flags are bits: user task, completed, waiting, overdue.
+std::string EncodeSummary(const runtime::InstanceSummary& s) {
+  Writer w;
+  const std::int64_t start = Ms(s.started);
+  auto since = [&](TimePoint t) {
+    return t == TimePoint{} ? std::int64_t{-1} : Ms(t) - start;
+  };
+  w.Array(6).Int(kFormat).Time(s.started).Int(since(s.ended));
+  w.Array(s.visits.size());
+  for (const auto& v : s.visits) {
+    unsigned flags = (v.user_task ? 1u : 0u) | (v.completed ? 2u : 0u) |
+                     (v.waiting ? 4u : 0u) | (v.overdue ? 8u : 0u);
+    w.Array(8)
+        .Str(v.element_id)
+        .Str(v.role)
+        .Int(since(v.entered))
+        .Int(since(v.left))
+        .Int(since(v.created))
+        .Int(since(v.claimed))
+        .UInt(flags)
+        .Int(v.escalations);
+  }
+  w.Array(s.flows.size());
+  for (const auto& [flow, n] : s.flows) w.Array(2).Str(flow).Int(n);
+  w.Variables(s.variables);
+  return w.Take();
+}
+
+Result<runtime::InstanceSummary> DecodeSummary(std::string_view data) {
+  return Unpack<runtime::InstanceSummary>(
+      data, "summary", [&](const Object& o) {
+        runtime::InstanceSummary s;
+        s.started = Time(At(o, 1));
+        const std::int64_t start = Ms(s.started);
+        auto at = [&](const Object& x) {
+          std::int64_t v = Int(x);
+          return v < 0 ? TimePoint{}
+                       : TimePoint(std::chrono::milliseconds(start + v));
+        };
+        s.ended = at(At(o, 2));
+        const Object& visits = At(o, 3);
+        s.visits.resize(Size(visits));
+        for (std::size_t i = 0; i < s.visits.size(); ++i) {
+          const Object& x = At(visits, i);
+          runtime::Visit& v = s.visits[i];
+          v.element_id = Str(At(x, 0));
+          v.role = Str(At(x, 1));
+          v.entered = at(At(x, 2));
+          v.left = at(At(x, 3));
+          v.created = at(At(x, 4));
+          v.claimed = at(At(x, 5));
+          const auto flags = UInt(At(x, 6));
+          v.user_task = flags & 1u;
+          v.completed = flags & 2u;
+          v.waiting = flags & 4u;
+          v.overdue = flags & 8u;
+          v.escalations = Int(At(x, 7));
+        }
+        const Object& flows = At(o, 4);
+        for (std::size_t i = 0; i < Size(flows); ++i)
+          s.flows.emplace(Str(At(At(flows, i), 0)), Int(At(At(flows, i), 1)));
+        s.variables = ReadVariables(At(o, 5));
+        return s;
       });
 }
 

@@ -17,6 +17,7 @@
 #include "bpmn/store.h"
 #include "runtime/event.h"
 #include "runtime/instance_state.h"
+#include "runtime/instance_summary.h"
 #include "runtime/runtime.h"
 
 namespace bpmn::engine {
@@ -33,6 +34,10 @@ store::EventRecord EncodeEvents(
     const std::vector<const runtime::Event*>& events);
 Result<std::vector<runtime::Event>> DecodeEvents(
     const store::EventRecord& record);
+
+// A finished instance's summary, kept for the report.
+std::string EncodeSummary(const runtime::InstanceSummary& summary);
+Result<runtime::InstanceSummary> DecodeSummary(std::string_view data);
 
 // Start timers refer to their definitions by deployment id.
 using DefinitionsIdOf = std::function<std::int64_t(const model::Definitions*)>;

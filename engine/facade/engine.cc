@@ -89,6 +89,7 @@ void LogCommitted(const runtime::Runtime& rt,
       case EventType::kTaskOverdue:
       case EventType::kTaskReassigned:
       case EventType::kNotification:
+      case EventType::kInstanceMigrated:
         log->info("{} instance={} item={} element={}",
                   runtime::EventTypeName(e.type), e.instance, e.item, element);
         break;
@@ -200,12 +201,36 @@ Result<std::vector<runtime::Event>> Engine::History(Id instance) const {
   for (const auto& record : *records) {
     auto events = DecodeEvents(record);
     if (!events) return tl::unexpected(events.error());
-    for (auto& e : *events) out.push_back(std::move(e));
+    for (auto& e : *events) {
+      if (e.type == runtime::EventType::kInstanceMigrated)
+        e.definitions = DefinitionsById(e.number);  // Apply switches to it
+      out.push_back(std::move(e));
+    }
   }
   // One command's events for a calling and a called instance interleave.
   std::stable_sort(out.begin(), out.end(),
                    [](const auto& a, const auto& b) { return a.seq < b.seq; });
   return out;
+}
+
+Result<runtime::InstanceSummary> Engine::Summarize(
+    const runtime::InstanceState& s,
+    const std::vector<const runtime::Event*>& pending) const {
+  auto history = History(s.id);
+  if (!history) return tl::unexpected(history.error());
+  // Events before a migration name elements of the version it left.
+  const auto definitions = DefinitionsOfHistory(*history, s.definitions);
+  runtime::SummaryBuilder builder;
+  for (std::size_t i = 0; i < history->size(); ++i)
+    builder.Add((*history)[i], *definitions[i]);
+  for (const auto* e : pending) builder.Add(*e, *s.definitions);
+  return builder.Take();
+}
+
+Result<runtime::InstanceSummary> Engine::Summarize(Id instance) const {
+  auto s = ReadInstance(instance);
+  if (!s) return tl::unexpected(s.error());
+  return Summarize(**s, {});
 }
 
 Result<std::unique_ptr<runtime::InstanceState>> Engine::Decode(
@@ -407,6 +432,9 @@ Result<void> Engine::Flush() {
       case T::kIncidentResolved:
         kinds |= W::kIncidents;
         break;
+      case T::kInstanceMigrated:  // element ids may change: rewrite all
+        kinds |= 31u | 32u;       // 32: the record's version changes
+        break;
       default:
         break;
     }
@@ -415,6 +443,7 @@ Result<void> Engine::Flush() {
     if (const auto* s = runtime_->Instance(id)) {
       batch.instances.push_back(WriteOf(*s));
       batch.instances.back().unchanged = ~touched[id] & 31u;
+      batch.instances.back().version_changed = (touched[id] & 32u) != 0;
     }
   }
   // One history record per instance and commit.
@@ -422,6 +451,20 @@ Result<void> Engine::Flush() {
   for (const auto& e : pending_events_) by_instance[e.instance].push_back(&e);
   for (const auto& [id, events] : by_instance)
     batch.events.push_back(EncodeEvents(events));
+  // An instance that finishes leaves its summary for the report.
+  Result<void> summarized;
+  for (const auto& w : batch.instances) {
+    const auto* s = runtime_->Instance(w.instance.id);
+    if (!s || !Finished(s->status)) continue;
+    auto summary = Summarize(*s, by_instance[s->id]);
+    if (!summary) {
+      summarized = tl::unexpected(summary.error());
+      break;
+    }
+    batch.summaries.push_back({s->id, w.instance.key, w.instance.version,
+                               s->business_key, w.instance.started_at,
+                               Ms(summary->ended), EncodeSummary(*summary)});
+  }
   std::vector<store::TimerRecord> start_timers;
   for (const auto& t : globals.start_timers)
     start_timers.push_back(
@@ -439,7 +482,7 @@ Result<void> Engine::Flush() {
     batch.write_start_timers = true;
   }
 
-  auto committed = store_.Commit(batch);
+  auto committed = summarized ? store_.Commit(batch) : summarized;
   if (!committed) {
     failed_updates_.clear();
     for (const auto& w : batch.instances)
@@ -681,6 +724,12 @@ Result<std::vector<runtime::Runtime::ActivatedJob>> Engine::ActivateJobs(
 
 Result<void> Engine::RetryJob(Id job, std::int64_t retries) {
   return Command<void>([&] { return runtime_->RetryJob(job, retries); });
+}
+
+Result<void> Engine::MigrateInstance(Id instance,
+                                     const runtime::MigrationTarget& target) {
+  return Command<void>(
+      [&] { return runtime_->MigrateInstance(instance, target); });
 }
 
 Result<void> Engine::FireDue() {

@@ -25,6 +25,7 @@
 #include "bpmn/clock.h"
 #include "bpmn/result.h"
 #include "bpmn/store.h"
+#include "runtime/instance_summary.h"
 #include "runtime/runtime.h"
 
 namespace bpmn::engine {
@@ -47,6 +48,16 @@ struct Deployment {
   std::int64_t definitions_id = 0;
   bool new_version = false;  // false: identical XML was deployed before
   std::vector<std::string> warnings;  // e.g. a calendar the engine lacks
+};
+
+// What Engine::Migrate did with one instance.
+struct MigrationOutcome {
+  Id instance = 0;
+  std::string business_key;
+  bool moved = false;  // with a dry run: would move
+  Error refusal;       // why not (kState naming the element, ...)
+  // The elements its tokens wait at afterwards, in the version it runs.
+  std::vector<std::string> waiting;
 };
 
 class Engine {
@@ -129,14 +140,43 @@ class Engine {
   // Any stored instance, finished or not, decoded from its snapshot.
   Result<std::unique_ptr<runtime::InstanceState>> ReadInstance(
       Id instance) const;
+  // Where a stored instance's time went so far, from its history (finished
+  // instances also have theirs stored: Store::Summaries).
+  Result<runtime::InstanceSummary> Summarize(Id instance) const;
   // The key and version an instance runs.
   store::ProcessRecord ProcessOf(const runtime::InstanceState& s) const;
+
+  // Instance migration (migration.cc): moves the unfinished instances of
+  // process `key` version `from` to version `to`, each in a command of its
+  // own (one transaction with its kInstanceMigrated event; its record's
+  // version becomes `to`), and says per instance, in id order, whether it
+  // moved or why not (Runtime::CheckMigration). `map`: old element id -> new
+  // one. With `dry_run` nothing changes. kNotFound when a version or a mapped
+  // element does not exist.
+  Result<std::vector<MigrationOutcome>> Migrate(
+      const std::string& key, std::int64_t from, std::int64_t to,
+      const std::vector<std::pair<std::string, std::string>>& map,
+      bool dry_run = false);
+  // The definitions each event of one instance's history (as History gives
+  // it) names its elements in: the ones it started on up to its first
+  // kInstanceMigrated event (that one included), each migration's target
+  // after it. `current`: the definitions it runs on now.
+  std::vector<std::shared_ptr<const model::Definitions>> DefinitionsOfHistory(
+      const std::vector<runtime::Event>& history,
+      std::shared_ptr<const model::Definitions> current) const;
+  // A stored instance rebuilt from its history alone (Apply from an empty
+  // state on the definitions it started on); equals its snapshot.
+  Result<std::unique_ptr<runtime::InstanceState>> ReplayHistory(
+      Id instance) const;
 
  private:
   Engine(store::Store& store, const Clock& clock, EngineOptions options);
 
   template <typename T, typename F>
   Result<T> Command(F&& run);
+  // One instance's migration as a command (Migrate, migration.cc).
+  Result<void> MigrateInstance(Id instance,
+                               const runtime::MigrationTarget& target);
   Result<void> Refresh();
   // After a failed commit and the reload: whether another writer changed an
   // instance the failed batch updated.
@@ -145,6 +185,10 @@ class Engine {
   Result<void> LoadAll();
   store::InstanceWrite WriteOf(const runtime::InstanceState& s) const;
   Result<store::InstanceRecord> LoadRecord(Id instance) const;
+  // Its stored history, then events not yet committed.
+  Result<runtime::InstanceSummary> Summarize(
+      const runtime::InstanceState& s,
+      const std::vector<const runtime::Event*>& pending) const;
   // A stored instance's snapshot, against the definitions it runs on.
   Result<std::unique_ptr<runtime::InstanceState>> Decode(
       const store::InstanceRecord& record) const;

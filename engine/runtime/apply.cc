@@ -3,6 +3,7 @@
 // the same state again.
 #include "model/timer_spec.h"
 #include "runtime/event.h"
+#include "runtime/migration.h"
 
 namespace bpmn::runtime {
 
@@ -201,6 +202,9 @@ void Apply(const Event& e, InstanceState& s) {
       return;
     case EventType::kInputReceived:  // a record; the events after it act
       return;
+    case EventType::kInstanceMigrated:
+      ApplyMigration(e, s);
+      return;
     case EventType::kNotification:
       s.escalations.push_back(
           {e.parent, e.node, e.at, "notified " + e.text, {}, {}, e.number});
@@ -311,6 +315,8 @@ std::string_view EventTypeName(EventType type) {
       return "notification";
     case EventType::kInputReceived:
       return "input-received";
+    case EventType::kInstanceMigrated:
+      return "instance-migrated";
     case EventType::kJobClosed:
       return "job-closed";
     case EventType::kTimerScheduled:
@@ -350,7 +356,12 @@ std::string FormatEvent(const Event& e, const model::Definitions& d) {
     out += " state=" + std::to_string(static_cast<int>(e.state));
   if (!e.text.empty()) out += " text=" + e.text;
   if (!e.text2.empty()) out += " text2=" + e.text2;
-  for (const auto& l : e.list) out += " role=" + l;
+  if (e.type == EventType::kInstanceMigrated) {
+    for (std::size_t i = 0; i < e.list.size() && i < e.list2.size(); ++i)
+      out += " map=" + e.list[i] + "->" + e.list2[i];
+  } else {
+    for (const auto& l : e.list) out += " role=" + l;
+  }
   if (e.number) out += " n=" + std::to_string(e.number);
   if (e.time.time_since_epoch().count())
     out += " time=" + model::FormatTimePoint(e.time);

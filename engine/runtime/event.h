@@ -6,7 +6,9 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string>
+#include <type_traits>
 #include <vector>
 
 #include "runtime/instance_state.h"
@@ -61,6 +63,12 @@ enum class EventType : std::uint8_t {
                     // job-error), text2: the user, the message or signal
                     // name, the error code or the failure message, list:
                     // the correlation key (message), value: the variables
+  kInstanceMigrated,  // the instance moves to another version of its process
+                      // (runtime/migration.h): text: the process key,
+                      // number: the target's definitions id, number2: its
+                      // version, list/list2: the old and new element ids
+                      // mapped explicitly, value: {from_definitions,
+                      // from_version}; `definitions` holds the target
 };
 
 struct Event {
@@ -84,7 +92,14 @@ struct Event {
   std::vector<std::string> list;
   std::vector<std::string> list2;
   expr::Value value;
+  // kInstanceMigrated: the target definitions, which Apply switches the state
+  // to. Not stored: whoever reads a history back sets it from `number`
+  // (Engine::History does).
+  std::shared_ptr<const model::Definitions> definitions;
 };
+
+// Journals and histories are vectors of events: they must grow by moving.
+static_assert(std::is_nothrow_move_constructible_v<Event>);
 
 std::string_view EventTypeName(EventType type);
 

@@ -22,6 +22,7 @@
 #include "model/definitions.h"
 #include "runtime/event.h"
 #include "runtime/instance_state.h"
+#include "runtime/migration.h"
 
 namespace bpmn::runtime {
 
@@ -96,6 +97,15 @@ class Runtime {
   // Fires every timer due at the clock's time, in (due, id) order.
   void FireDue();
   std::optional<TimePoint> NextDue() const;
+  // Migration to another version of the instance's process (migration.cc).
+  // Refused (kState, naming the element; nothing changes) unless the instance
+  // is active without incidents and every token waits, at no gateway, at an
+  // element with a counterpart of the same kind in the counterpart of its
+  // sub-process, and so does every work item. Called instances stay on
+  // theirs. Boundary events and event sub-processes new in the target are
+  // armed for the waiting tokens.
+  Result<void> CheckMigration(Id instance, const MigrationTarget& target) const;
+  Result<void> MigrateInstance(Id instance, const MigrationTarget& target);
 
   // Drops completed and terminated instances (their history stays in the log);
   // long runs in memory call this, the durable store will keep them instead.

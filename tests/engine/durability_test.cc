@@ -1289,8 +1289,9 @@ TEST_F(Durability, ADatabaseOfTheFirstSchemaOpensAndItsInstancesFinish) {
     sqlite3_close(db);
   }
   ASSERT_FALSE(drops.empty());
-  // Migration 3 added the calendars and the outbox.
+  // Migration 3 added the calendars and the outbox, 4 the summaries.
   RawSql(path, drops +
+                   "DROP TABLE summaries; "
                    "DROP TABLE calendars; DROP TABLE outbox; "
                    "ALTER TABLE tasks DROP COLUMN follow_up; "
                    "PRAGMA user_version = 1;");

@@ -27,5 +27,10 @@ void AddUsersCommand(CLI::App& app, int& exit_code);
 void AddRunCommand(CLI::App& app, int& exit_code);
 void AddCalendarCommands(CLI::App& app, int& exit_code);
 void AddDocumentsCommand(CLI::App& app, int& exit_code);
+// migrate_command.cc
+void AddMigrateCommand(CLI::App& app, int& exit_code);
+// replay_command.cc
+void AddReplayCommand(CLI::App& app, int& exit_code);
+void AddReportCommand(CLI::App& app, int& exit_code);
 
 }  // namespace bpmnctl

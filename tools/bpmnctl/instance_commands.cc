@@ -10,6 +10,7 @@
 #include "expr/value.h"
 #include "model/timer_spec.h"
 #include "runtime/event.h"
+#include "runtime/migration.h"
 
 namespace bpmnctl {
 namespace {
@@ -178,12 +179,16 @@ int History(const DbOptions& o, bpmn::runtime::Id id) {
   if (!session) return kExitRefused;
   auto state = session->engine->ReadInstance(id);
   if (!state) return Refused(o, state.error());
-  const bpmn::model::Definitions& defs = *(*state)->definitions;
   auto events = session->engine->History(id);
   if (!events) return Refused(o, events.error());
+  // Events before a migration name elements of the version it left.
+  const auto definitions =
+      session->engine->DefinitionsOfHistory(*events, (*state)->definitions);
   json out = json::array();
   std::string text;
-  for (const auto& e : *events) {
+  for (std::size_t i = 0; i < events->size(); ++i) {
+    const auto& e = (*events)[i];
+    const bpmn::model::Definitions& defs = *definitions[i];
     std::string type(bpmn::runtime::EventTypeName(e.type));
     // Indices from the history are checked against the definitions.
     std::string element = e.node < defs.nodes().size()   ? defs.node(e.node).id
@@ -198,9 +203,17 @@ int History(const DbOptions& o, bpmn::runtime::Id id) {
         e.type == bpmn::runtime::EventType::kTaskClaimed ||
         e.type == bpmn::runtime::EventType::kIncidentRaised)
       entry["text"] = e.text;
+    std::string detail;
+    if (e.type == bpmn::runtime::EventType::kInstanceMigrated) {
+      entry["from_version"] = bpmn::runtime::MigratedFromVersion(e);
+      entry["to_version"] = e.number2;
+      detail = "  " + e.text + " v" +
+               std::to_string(bpmn::runtime::MigratedFromVersion(e)) + " -> v" +
+               std::to_string(e.number2);
+    }
     out.push_back(entry);
     text += std::to_string(e.seq) + "  " + at + "  " + type +
-            (element.empty() ? "" : "  " + element) + "\n";
+            (element.empty() ? "" : "  " + element) + detail + "\n";
   }
   Print(o, out, text);
   return kExitOk;

@@ -24,6 +24,9 @@ int main(int argc, char** argv) {
   bpmnctl::AddRunCommand(app, exit_code);
   bpmnctl::AddCalendarCommands(app, exit_code);
   bpmnctl::AddDocumentsCommand(app, exit_code);
+  bpmnctl::AddMigrateCommand(app, exit_code);
+  bpmnctl::AddReplayCommand(app, exit_code);
+  bpmnctl::AddReportCommand(app, exit_code);
   if (!bpmnctl::SetUpLogging("", "warn")) return bpmnctl::kExitUsage;
   try {
     app.parse(argc, argv);

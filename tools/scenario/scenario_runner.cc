@@ -451,17 +451,7 @@ class Run {
         }
         target = *t;
       }
-      // Time moves to each due timer in turn, so a timer set by a fired one
-      // fires too.
-      while (auto next = engine_->NextDue()) {
-        if (*next > target) break;
-        if (*next > clock_.Now()) clock_.Set(*next);
-        if (auto fired = engine_->FireDue(); !fired) {
-          outcome = fired;
-          break;
-        }
-      }
-      if (target > clock_.Now()) clock_.Set(target);
+      outcome = AdvanceTo(*engine_, clock_, target);
     } else if (action == "start") {
       if (!CheckKeys(value, {"business_key", "variables"}, number)) return;
       auto id = engine_->Start(
@@ -696,6 +686,23 @@ class Run {
 };
 
 }  // namespace
+
+bpmn::Result<void> AdvanceTo(bpmn::engine::Engine& engine,
+                             bpmn::ManualClock& clock, bpmn::TimePoint target) {
+  // Time moves to each due timer in turn, so a timer set by a fired one fires
+  // too.
+  bpmn::Result<void> outcome;
+  while (auto next = engine.NextDue()) {
+    if (*next > target) break;
+    if (*next > clock.Now()) clock.Set(*next);
+    if (auto fired = engine.FireDue(); !fired) {
+      outcome = fired;
+      break;
+    }
+  }
+  if (target > clock.Now()) clock.Set(target);
+  return outcome;
+}
 
 ScenarioResult RunScenario(const std::string& path,
                            const ScenarioOptions& options) {

@@ -1,10 +1,18 @@
 // Runs scenario files (../shared/SCENARIOS.md): a scripted run of a diagram
 // with a simulated clock, its steps and expectations checked against the
-// interpreter. Used by `bpmnctl test`. Single-threaded.
+// interpreter. Used by `bpmnctl test`; AdvanceTo also by `bpmnctl replay`.
+// Single-threaded.
 #pragma once
 
 #include <string>
 #include <vector>
+
+#include "bpmn/clock.h"
+#include "bpmn/result.h"
+
+namespace bpmn::engine {
+class Engine;
+}  // namespace bpmn::engine
 
 namespace bpmnctl {
 
@@ -35,5 +43,13 @@ struct ScenarioOptions {
 
 ScenarioResult RunScenario(const std::string& path,
                            const ScenarioOptions& options);
+
+// Moves `clock` forward to `target`, stopping at each due timer in turn and
+// firing it, so a timer that a fired one sets fires too when it falls due
+// before `target` (the steps `advance` and `advance_to`; `bpmnctl replay`
+// between recorded inputs). The clock ends at `target` also when a firing
+// failed; the first failure is returned.
+bpmn::Result<void> AdvanceTo(bpmn::engine::Engine& engine,
+                             bpmn::ManualClock& clock, bpmn::TimePoint target);
 
 }  // namespace bpmnctl

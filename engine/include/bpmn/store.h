@@ -37,7 +37,8 @@ struct ProcessRecord {
 };
 
 // key, version, business_key, parent and started_at are written when the
-// instance is stored first and never change; later writes update the rest.
+// instance is stored first and never change (but the version, when an
+// InstanceWrite says so: a migration); later writes update the rest.
 struct InstanceRecord {
   Id id = 0;
   std::string key;           // the process id
@@ -132,6 +133,9 @@ struct InstanceWrite {
     kIncidents = 16
   };
   unsigned unchanged = 0;
+  // The instance moved to another version of its process: the store writes
+  // `instance.version` too.
+  bool version_changed = false;
 };
 
 // The engine's own state: id counters, timers of start events, buffered
@@ -166,6 +170,19 @@ struct CalendarRecord {
   bool is_default = false;  // in force where a process names none
 };
 
+// Where a finished instance's time went (engine-encoded: visits of flow
+// nodes, flows taken, root variables), written in the commit that finishes
+// it, so a report over many instances reads one row each.
+struct SummaryRecord {
+  Id instance = 0;
+  std::string key;
+  std::int64_t version = 0;
+  std::string business_key;
+  Millis started_at = 0;
+  Millis ended_at = 0;
+  std::string data;
+};
+
 struct Batch {
   std::vector<DefinitionsRecord> definitions;
   std::vector<ProcessRecord> processes;
@@ -179,11 +196,13 @@ struct Batch {
   std::vector<CalendarRecord> calendars;  // added or replaced; a default one
                                           // makes the others not default
   std::vector<OutboxRecord> outbox;       // appended
+  std::vector<SummaryRecord> summaries;   // added or replaced
 
   bool empty() const {
     return definitions.empty() && processes.empty() && instances.empty() &&
            events.empty() && !engine_data && users.empty() &&
-           !write_start_timers && calendars.empty() && outbox.empty();
+           !write_start_timers && calendars.empty() && outbox.empty() &&
+           summaries.empty();
   }
 };
 
@@ -235,6 +254,13 @@ class Store {
   virtual Result<std::vector<IncidentRecord>> Incidents() = 0;
   // The outbox, oldest first.
   virtual Result<std::vector<OutboxRecord>> Outbox() = 0;
+  // Summaries of finished instances of a process (of all with `key` empty),
+  // in instance order.
+  virtual Result<std::vector<SummaryRecord>> Summaries(
+      const std::string& key) = 0;
+  // Finished instances without a summary (finished before the store kept
+  // them), in id order.
+  virtual Result<std::vector<Id>> FinishedWithoutSummary() = 0;
   // A number that changes whenever another writer commits to the same store,
   // so an engine knows its loaded state is stale.
   virtual Result<std::int64_t> ExternalChanges() = 0;
