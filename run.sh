@@ -2,7 +2,7 @@
 # The main job: install what is missing, build bpmnctl, validate the sample diagrams, run them on
 # an embedded SQLite file (add the working calendars, deploy, start a deal, work its first task,
 # show where it waits, run the timer loop for two seconds, list overdue work and the outbox, report
-# where the time went with a heatmap of the diagram), and
+# where the time went with a heatmap of the diagram, replay the recorded instances), and
 # replay the samples' scenarios on SQLite, closing and reopening the database after every step.
 # The database is ./samples.db (or $BPMN_DB), made afresh.
 set -euo pipefail
@@ -30,4 +30,6 @@ $bpmnctl tasks --overdue
 $bpmnctl outbox
 # The manager's view of it: where the time goes, and the diagram coloured by it.
 $bpmnctl report deal_by_stages --svg "${db%.db}-deal_by_stages.svg"
+# The analyst's safety net: every recorded instance re-run on its diagram takes the same path.
+$bpmnctl replay
 $bpmnctl test bpmn-samples --store reopen --coverage

@@ -1,5 +1,7 @@
 // Colours run from pale green (quick) through yellow to red (the slowest
-// node's mean); nodes no instance reached stay white. Pools and lanes are
+// node): time spent per visit, current waits up to now included, so a stage
+// where work sits today shows before anything has passed it. Nodes no
+// instance reached stay white. Pools and lanes are
 // outlines, so the picture reads like the modeler's.
 #include "report/heatmap_svg.h"
 
@@ -112,9 +114,14 @@ Result<std::string> HeatmapSvg(const ProcessReport& report,
     taken[f.element_id] = f.taken;
     most_taken = std::max(most_taken, f.taken);
   }
+  auto per_visit = [](const NodeStats& n) {
+    const auto visits = n.passed + n.waiting;
+    return visits == 0
+               ? 0.0
+               : static_cast<double>(n.total_ms) / static_cast<double>(visits);
+  };
   double slowest = 0;
-  for (const auto& n : report.nodes)
-    if (n.time.count > 0) slowest = std::max(slowest, n.time.mean_ms);
+  for (const auto& n : report.nodes) slowest = std::max(slowest, per_visit(n));
 
   // The process's own shapes and edges, and the pools and lanes around them.
   std::vector<const model::DiagramShape*> shapes;
@@ -179,7 +186,8 @@ Result<std::string> HeatmapSvg(const ProcessReport& report,
   svg += "<text x=\"" + Num(margin) + "\" y=\"44\">" +
          Escape(std::to_string(report.finished) + " finished, " +
                 std::to_string(report.active) +
-                " running; colour: mean time spent, up to " +
+                " running; colour: time spent per visit, waits until now "
+                "included, up to " +
                 FormatDuration(slowest)) +
          "</text>\n";
   for (int i = 0; i <= 10; ++i) {
@@ -221,10 +229,9 @@ Result<std::string> HeatmapSvg(const ProcessReport& report,
     auto it = stats.find(node.id);
     const NodeStats* st = it == stats.end() ? nullptr : it->second;
     const bool reached = st && (st->passed > 0 || st->waiting > 0);
-    const std::string fill = !reached ? "#ffffff"
-                             : slowest > 0 && st->time.count > 0
-                                 ? Heat(st->time.mean_ms / slowest)
-                                 : Heat(0);
+    const std::string fill = !reached      ? "#ffffff"
+                             : slowest > 0 ? Heat(per_visit(*st) / slowest)
+                                           : Heat(0);
     const double x = s->x + dx, y = s->y + dy, w = s->width, h = s->height;
     const double cx = x + w / 2, cy = y + h / 2;
     const bool container = model::IsSubProcess(node.kind);
