@@ -30,20 +30,6 @@ std::string HashOf(const std::string& text) {
   return out;
 }
 
-std::string StateName(runtime::InstanceStatus status) {
-  switch (status) {
-    case runtime::InstanceStatus::kActive:
-      return "active";
-    case runtime::InstanceStatus::kCompleted:
-      return "completed";
-    case runtime::InstanceStatus::kTerminated:
-      return "terminated";
-    case runtime::InstanceStatus::kIncident:
-      return "incident";
-  }
-  return "active";
-}
-
 bool Finished(runtime::InstanceStatus status) {
   return status == runtime::InstanceStatus::kCompleted ||
          status == runtime::InstanceStatus::kTerminated;
@@ -339,7 +325,7 @@ store::InstanceWrite Engine::WriteOf(const runtime::InstanceState& s) const {
   r.key = process.key;
   r.version = process.version;
   r.business_key = s.business_key;
-  r.state = StateName(s.status);
+  r.state = runtime::InstanceStatusName(s.status);
   r.parent = s.parent_instance;
   r.updated_at = Ms(clock_.Now());
   r.started_at = r.updated_at;

@@ -144,6 +144,22 @@ enum class InstanceStatus : std::uint8_t {
   kIncident
 };
 
+// "active", "completed", "terminated", "incident": the word stores, the
+// command line and scenario files use.
+inline std::string InstanceStatusName(InstanceStatus status) {
+  switch (status) {
+    case InstanceStatus::kCompleted:
+      return "completed";
+    case InstanceStatus::kTerminated:
+      return "terminated";
+    case InstanceStatus::kIncident:
+      return "incident";
+    case InstanceStatus::kActive:
+      break;
+  }
+  return "active";
+}
+
 // Tokens waiting at one joining gateway in one scope, queued per incoming flow,
 // so a parallel join decides in O(1) per arriving token.
 struct JoinState {

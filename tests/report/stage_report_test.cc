@@ -25,6 +25,7 @@
 #include "persistence/sqlite_store.h"
 #include "report/report_output.h"
 #include "report/text_table.h"
+#include "tools/bpmnctl_process.h"
 
 namespace {
 
@@ -375,30 +376,19 @@ TEST(TextTableTest, CyrillicCellsLineUp) {
 
 // ---- the command line
 
-struct Output {
-  int exit_code = -1;
-  std::string out;
-};
-
-Output Bpmnctl(const std::string& args) {
-  Output o;
-  FILE* p =
-      ::popen((std::string(BPMNCTL_PATH) + " " + args + " 2>&1").c_str(), "r");
-  char buffer[4096];
-  std::size_t n;
-  while ((n = std::fread(buffer, 1, sizeof buffer, p)) > 0)
-    o.out.append(buffer, n);
-  int status = ::pclose(p);
-  o.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return o;
+// bpmnctl report ARGS on the test's database at 13:00.
+bpmnctl_test::Output Report(const std::string& dir, const std::string& db,
+                            bpmnctl_test::Args args) {
+  args.insert(args.begin(), "report");
+  args.insert(args.end(), {"--db", db, "--now", "2026-03-02T13:00:00Z"});
+  return bpmnctl_test::RunIn(dir, args);
 }
 
 TEST_F(StageReportTest, CommandLinePrintsAlignedTableJsonCsvAndSvg) {
   DriveThree();
   engine_.reset();
   store_.reset();
-  const std::string db = " --db " + db_ + " --now 2026-03-02T13:00:00Z";
-  Output text = Bpmnctl("report request" + db);
+  auto text = Report(dir_, db_, {"request"});
   ASSERT_EQ(text.exit_code, 0) << text.out;
   // The header's "Passed" ends where each row's count ends, Cyrillic names
   // and roles before it notwithstanding.
@@ -431,7 +421,7 @@ TEST_F(StageReportTest, CommandLinePrintsAlignedTableJsonCsvAndSvg) {
   }
   EXPECT_NE(text.out.find("Where the time goes"), std::string::npos);
 
-  Output json = Bpmnctl("report request --json" + db);
+  auto json = Report(dir_, db_, {"request", "--json"});
   ASSERT_EQ(json.exit_code, 0) << json.out;
   auto j = nlohmann::json::parse(json.out);
   const auto& p = j["processes"][0];
@@ -445,7 +435,8 @@ TEST_F(StageReportTest, CommandLinePrintsAlignedTableJsonCsvAndSvg) {
   }
   EXPECT_TRUE(seen);
 
-  Output csv = Bpmnctl("report request --csv --where 'amount > 100000'" + db);
+  auto csv =
+      Report(dir_, db_, {"request", "--csv", "--where", "amount > 100000"});
   ASSERT_EQ(csv.exit_code, 0) << csv.out;
   EXPECT_TRUE(csv.out.starts_with("row,key,element_id,"));
   EXPECT_NE(csv.out.find("node,request,accept,Принять заявку,секретарь,1,1,"),
@@ -456,7 +447,7 @@ TEST_F(StageReportTest, CommandLinePrintsAlignedTableJsonCsvAndSvg) {
       << csv.out;
 
   const std::string svg_path = (dir_ / "heat.svg").string();
-  Output svg = Bpmnctl("report request --svg " + svg_path + db);
+  auto svg = Report(dir_, db_, {"request", "--svg", svg_path});
   ASSERT_EQ(svg.exit_code, 0) << svg.out;
   std::ifstream in(svg_path);
   std::stringstream content;
@@ -474,9 +465,9 @@ TEST_F(StageReportTest, CommandLinePrintsAlignedTableJsonCsvAndSvg) {
   EXPECT_EQ(s.find("<script"), std::string::npos);
   EXPECT_EQ(s.find("href=\"http"), std::string::npos);  // self-contained
 
-  Output bad = Bpmnctl("report request --where 'amount >'" + db);
+  auto bad = Report(dir_, db_, {"request", "--where", "amount >"});
   EXPECT_EQ(bad.exit_code, 1) << bad.out;
-  Output usage = Bpmnctl("report --version 2" + db);
+  auto usage = Report(dir_, db_, {"--version", "2"});
   EXPECT_EQ(usage.exit_code, 2) << usage.out;
 }
 

@@ -20,11 +20,13 @@
 #include <string>
 #include <vector>
 
+#include "tools/bpmnctl_process.h"
+
 namespace {
 
 namespace fs = std::filesystem;
 using nlohmann::json;
-using Args = std::vector<std::string>;
+using namespace bpmnctl_test;  // NOLINT: the CLI test vocabulary
 
 const std::string kSamples = BPMN_SAMPLES_DIR;
 const std::string kDeal = kSamples + "/deal_by_stages.bpmn";
@@ -62,63 +64,12 @@ const char kTimerSignalBpmn[] = R"(<?xml version="1.0" encoding="UTF-8"?>
 </definitions>
 )";
 
-struct Output {
-  int exit_code = -1;
-  std::string out;  // stdout
-  std::string err;  // stderr
-};
-
-std::string Quote(const std::string& s) {
-  std::string q = "'";
-  for (char c : s) {
-    if (c == '\'')
-      q += "'\\''";
-    else
-      q += c;
-  }
-  return q + "'";
-}
-
-std::string ReadFile(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
-void WriteFile(const fs::path& path, const std::string& text) {
-  std::ofstream out(path, std::ios::binary);
-  out << text;
-}
-
 std::string Replace(std::string text, const std::string& from,
                     const std::string& to) {
   auto at = text.find(from);
   EXPECT_NE(at, std::string::npos) << from;
   if (at != std::string::npos) text.replace(at, from.size(), to);
   return text;
-}
-
-// Runs a shell command line; stdout is read through the pipe, stderr goes to
-// err_file and is read afterwards.
-Output Shell(const std::string& command, const fs::path& err_file) {
-  Output run;
-  std::string line = command + " 2>" + Quote(err_file.string());
-  FILE* pipe = popen(line.c_str(), "r");
-  if (!pipe) return run;
-  std::array<char, 4096> buf;
-  while (std::size_t n = std::fread(buf.data(), 1, buf.size(), pipe))
-    run.out.append(buf.data(), n);
-  int status = pclose(pipe);
-  run.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  run.err = ReadFile(err_file);
-  return run;
-}
-
-std::string CommandLine(const Args& args) {
-  std::string line = Quote(BPMNCTL_PATH);
-  for (const auto& a : args) line += " " + Quote(a);
-  return line;
 }
 
 std::string Describe(const Args& args) {
@@ -147,10 +98,6 @@ Millis ParseTime(const std::string& s) {
   return Millis(std::chrono::sys_days(day)) + std::chrono::hours(h) +
          std::chrono::minutes(mi) + std::chrono::seconds(sec) +
          std::chrono::milliseconds(ms);
-}
-
-bool Contains(const std::string& text, const std::string& part) {
-  return text.find(part) != std::string::npos;
 }
 
 std::vector<std::string> ElementIds(const json& list) {
@@ -201,10 +148,7 @@ class BpmnctlDb : public ::testing::Test {
   }
 
   // bpmnctl ARGS in the test's folder, without --db.
-  Output Bare(const Args& args) const {
-    return Shell("cd " + Quote(dir_.string()) + " && " + CommandLine(args),
-                 dir_ / "stderr.txt");
-  }
+  Output Bare(const Args& args) const { return RunIn(dir_, args); }
 
   // bpmnctl ARGS --db DB.
   Output Ctl(Args args) const {

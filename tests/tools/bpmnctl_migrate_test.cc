@@ -18,23 +18,13 @@
 #include <string>
 #include <vector>
 
+#include "tools/bpmnctl_process.h"
+
 namespace {
 
 namespace fs = std::filesystem;
 using nlohmann::json;
-using Args = std::vector<std::string>;
-
-struct Output {
-  int exit_code = -1;
-  std::string out;
-  std::string err;
-};
-
-std::string Quote(const std::string& s) {
-  std::string q = "'";
-  for (char c : s) q += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  return q + "'";
-}
+using namespace bpmnctl_test;  // NOLINT: the CLI test vocabulary
 
 // start -> user tasks ... -> end of process `order`.
 std::string OrderBpmn(const std::vector<std::string>& tasks) {
@@ -79,24 +69,7 @@ class BpmnctlMigrate : public ::testing::Test {
   // bpmnctl ARGS --db DB.
   Output Ctl(Args args) const {
     args.insert(args.end(), {"--db", db_});
-    std::string line =
-        "cd " + Quote(dir_.string()) + " && " + Quote(BPMNCTL_PATH);
-    for (const auto& a : args) line += " " + Quote(a);
-    const fs::path err = dir_ / "stderr.txt";
-    line += " 2>" + Quote(err.string());
-    Output run;
-    FILE* pipe = popen(line.c_str(), "r");
-    if (!pipe) return run;
-    std::array<char, 4096> buf;
-    while (std::size_t n = std::fread(buf.data(), 1, buf.size(), pipe))
-      run.out.append(buf.data(), n);
-    const int status = pclose(pipe);
-    run.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    std::ifstream in(err);
-    std::ostringstream text;
-    text << in.rdbuf();
-    run.err = text.str();
-    return run;
+    return RunIn(dir_, args);
   }
 
   // bpmnctl ARGS --json, expecting `exit_code`; the output parsed.

@@ -16,42 +16,16 @@
 #include <string>
 #include <vector>
 
+#include "tools/bpmnctl_process.h"
+
 namespace {
 
 namespace fs = std::filesystem;
 using nlohmann::json;
-using Args = std::vector<std::string>;
+using namespace bpmnctl_test;  // NOLINT: the CLI test vocabulary
 
 const std::string kDeal =
     std::string(BPMN_SAMPLES_DIR) + "/deal_by_stages.bpmn";
-
-struct Output {
-  int exit_code = -1;
-  std::string out;
-  std::string err;
-};
-
-std::string Quote(const std::string& s) {
-  std::string q = "'";
-  for (char c : s) q += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  return q + "'";
-}
-
-std::string ReadFile(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
-void WriteFile(const fs::path& path, const std::string& text) {
-  std::ofstream out(path, std::ios::binary);
-  out << text;
-}
-
-bool Contains(const std::string& text, const std::string& part) {
-  return text.find(part) != std::string::npos;
-}
 
 class BpmnctlReplay : public ::testing::Test {
  protected:
@@ -68,22 +42,7 @@ class BpmnctlReplay : public ::testing::Test {
   }
 
   // bpmnctl ARGS (no --db added).
-  Output Run(const Args& args) const {
-    std::string line =
-        "cd " + Quote(dir_.string()) + " && " + Quote(BPMNCTL_PATH);
-    for (const auto& a : args) line += " " + Quote(a);
-    line += " 2>" + Quote((dir_ / "stderr.txt").string());
-    Output run;
-    FILE* pipe = popen(line.c_str(), "r");
-    if (!pipe) return run;
-    std::array<char, 4096> buf;
-    while (std::size_t n = std::fread(buf.data(), 1, buf.size(), pipe))
-      run.out.append(buf.data(), n);
-    int status = pclose(pipe);
-    run.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    run.err = ReadFile(dir_ / "stderr.txt");
-    return run;
-  }
+  Output Run(const Args& args) const { return RunIn(dir_, args); }
 
   // bpmnctl ARGS --db DB.
   Output Ctl(Args args) const {

@@ -11,6 +11,7 @@
 #include <map>
 #include <set>
 
+#include "bpmn/xml_escape.h"
 #include "bpmnctl/commands.h"
 #include "parser/bpmn_reader.h"
 #include "scenario/scenario_runner.h"
@@ -19,29 +20,6 @@ namespace bpmnctl {
 namespace {
 
 namespace fs = std::filesystem;
-
-std::string XmlEscape(const std::string& s) {
-  std::string out;
-  for (char c : s) {
-    switch (c) {
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '&':
-        out += "&amp;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      default:
-        out += c;
-    }
-  }
-  return out;
-}
 
 void WriteJunit(const std::string& file,
                 const std::vector<ScenarioResult>& results) {
@@ -53,15 +31,15 @@ void WriteJunit(const std::string& file,
          "name=\"scenarios\" tests=\""
       << results.size() << "\" failures=\"" << failures << "\">\n";
   for (const auto& r : results) {
-    out << "  <testcase classname=\"" << XmlEscape(r.file) << "\" name=\""
-        << XmlEscape(r.name) << "\" time=\"" << r.seconds << "\"";
+    out << "  <testcase classname=\"" << bpmn::EscapeXml(r.file) << "\" name=\""
+        << bpmn::EscapeXml(r.name) << "\" time=\"" << r.seconds << "\"";
     if (r.passed) {
       out << "/>\n";
       continue;
     }
     out << ">\n    <failure message=\""
-        << XmlEscape(r.failures.empty() ? "" : r.failures[0]) << "\">";
-    for (const auto& f : r.failures) out << XmlEscape(f) << "\n";
+        << bpmn::EscapeXml(r.failures.empty() ? "" : r.failures[0]) << "\">";
+    for (const auto& f : r.failures) out << bpmn::EscapeXml(f) << "\n";
     out << "</failure>\n  </testcase>\n";
   }
   out << "</testsuite>\n";

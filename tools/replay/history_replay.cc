@@ -25,20 +25,6 @@ using bpmn::runtime::EventType;
 using bpmn::runtime::Id;
 using Kind = RecordedInput::Kind;
 
-std::string StateName(bpmn::runtime::InstanceStatus status) {
-  switch (status) {
-    case bpmn::runtime::InstanceStatus::kActive:
-      return "active";
-    case bpmn::runtime::InstanceStatus::kCompleted:
-      return "completed";
-    case bpmn::runtime::InstanceStatus::kTerminated:
-      return "terminated";
-    case bpmn::runtime::InstanceStatus::kIncident:
-      return "incident";
-  }
-  return "active";
-}
-
 bpmn::runtime::Variables ToVariables(const bpmn::expr::Value& value) {
   bpmn::runtime::Variables vars;
   if (value.type() != bpmn::expr::Value::Type::kContext) return vars;
@@ -614,7 +600,7 @@ bpmn::Result<ReplayOutcome> HistoryReplay::Replay(
     tracker.Scan();
     out.path = tracker.path();
     const auto* s = engine.runtime().Instance(root_id);
-    out.state = s ? StateName(s->status) : "missing";
+    out.state = s ? bpmn::runtime::InstanceStatusName(s->status) : "missing";
     out.waiting = engine.runtime().Waiting(root_id);
   }
 

@@ -11,34 +11,12 @@
 #include <limits>
 #include <map>
 
+#include "bpmn/xml_escape.h"
 #include "model/element_kind.h"
 #include "report/report_output.h"
 
 namespace bpmn::report {
 namespace {
-
-std::string Escape(const std::string& text) {
-  std::string out;
-  for (char c : text) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      default:
-        out += c;
-    }
-  }
-  return out;
-}
 
 std::string Num(double v) {
   char buffer[32];
@@ -96,7 +74,8 @@ std::vector<std::string> Wrap(const std::string& text, std::size_t width) {
 std::string Text(double x, double y, const std::string& text,
                  const std::string& attrs = "") {
   return "<text x=\"" + Num(x) + "\" y=\"" + Num(y) +
-         "\" text-anchor=\"middle\"" + attrs + ">" + Escape(text) + "</text>\n";
+         "\" text-anchor=\"middle\"" + attrs + ">" + EscapeXml(text) +
+         "</text>\n";
 }
 
 }  // namespace
@@ -180,15 +159,16 @@ Result<std::string> HeatmapSvg(const ProcessReport& report,
       "markerUnits=\"userSpaceOnUse\" orient=\"auto\">"
       "<path d=\"M0,0 L10,5 L0,10 z\" fill=\"#555\"/></marker></defs>\n"
       "<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n";
-  svg += "<text x=\"" + Num(margin) + "\" y=\"24\" font-size=\"16\">" +
-         Escape(report.key + (report.name.empty() ? "" : ": " + report.name)) +
-         "</text>\n";
+  svg +=
+      "<text x=\"" + Num(margin) + "\" y=\"24\" font-size=\"16\">" +
+      EscapeXml(report.key + (report.name.empty() ? "" : ": " + report.name)) +
+      "</text>\n";
   svg += "<text x=\"" + Num(margin) + "\" y=\"44\">" +
-         Escape(std::to_string(report.finished) + " finished, " +
-                std::to_string(report.active) +
-                " running; colour: time spent per visit, waits until now "
-                "included, up to " +
-                FormatDuration(slowest)) +
+         EscapeXml(std::to_string(report.finished) + " finished, " +
+                   std::to_string(report.active) +
+                   " running; colour: time spent per visit, waits until now "
+                   "included, up to " +
+                   FormatDuration(slowest)) +
          "</text>\n";
   for (int i = 0; i <= 10; ++i) {
     svg += "<rect x=\"" + Num(width - margin - 220 + i * 20) +
@@ -204,7 +184,7 @@ Result<std::string> HeatmapSvg(const ProcessReport& report,
       const double x = s->x + dx + 14, y = s->y + dy + s->height / 2;
       svg += "<text x=\"" + Num(x) + "\" y=\"" + Num(y) +
              "\" text-anchor=\"middle\" fill=\"#666\" transform=\"rotate(-90 " +
-             Num(x) + " " + Num(y) + ")\">" + Escape(name) + "</text>\n";
+             Num(x) + " " + Num(y) + ")\">" + EscapeXml(name) + "</text>\n";
     }
   }
   for (const auto* e : edges) {
@@ -240,7 +220,7 @@ Result<std::string> HeatmapSvg(const ProcessReport& report,
         "\" stroke=\"#333\" stroke-width=\"" +
         (node.kind == model::ElementKind::kEndEvent ? "3" : "1.5") + "\"";
     svg += "<g><title>" +
-           Escape(node.id + (node.name.empty() ? "" : ": " + node.name)) +
+           EscapeXml(node.id + (node.name.empty() ? "" : ": " + node.name)) +
            "</title>";
     if (model::IsEvent(node.kind)) {
       svg += "<circle cx=\"" + Num(cx) + "\" cy=\"" + Num(cy) + "\" r=\"" +

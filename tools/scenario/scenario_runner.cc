@@ -78,20 +78,6 @@ Variables ToVariables(const YAML::Node& n) {
   return vars;
 }
 
-std::string StateName(bpmn::runtime::InstanceStatus s) {
-  switch (s) {
-    case bpmn::runtime::InstanceStatus::kActive:
-      return "active";
-    case bpmn::runtime::InstanceStatus::kCompleted:
-      return "completed";
-    case bpmn::runtime::InstanceStatus::kTerminated:
-      return "terminated";
-    case bpmn::runtime::InstanceStatus::kIncident:
-      return "incident";
-  }
-  return "?";
-}
-
 std::string Join(const std::vector<std::string>& items) {
   std::string out = "[";
   for (const auto& i : items) out += (out.size() > 1 ? ", " : "") + i;
@@ -635,7 +621,8 @@ class Run {
     }
     if (n["state"]) {
       std::string want = n["state"].as<std::string>();
-      std::string got = s ? StateName(s->status) : "missing";
+      std::string got =
+          s ? bpmn::runtime::InstanceStatusName(s->status) : "missing";
       if (want != got)
         fail(n["state"], "state: expected " + want + ", got " + got);
     }
