@@ -576,7 +576,7 @@ Result<std::vector<Deployment>> Engine::Deploy(const std::string& name,
           processes_.push_back(process);
           out.push_back({p.id, version, id, true, warnings});
         }
-        runtime_->Deploy(*defs);
+        runtime_->Deploy(*defs, options_.arm_start_timers);
         return out;
       });
 }

@@ -39,6 +39,10 @@ struct EngineOptions {
   bool keep_finished = false;
   // Keep every event in memory (log()), read back from the store on Open.
   bool keep_log = false;
+  // Deploying arms the timers of timer start events; a scratch engine that
+  // re-runs recorded instances (replay) starts them itself and leaves this
+  // off.
+  bool arm_start_timers = true;
 };
 
 // One process made startable by a deployment.

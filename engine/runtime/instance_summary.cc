@@ -36,6 +36,9 @@ void SummaryBuilder::Add(const Event& e, const model::Definitions& d) {
       return;
     case EventType::kScopeOpened:
       if (root_scope_ == kNoId) root_scope_ = e.scope;
+      // An activity's own scope for its input/output mappings: the token
+      // made inside it at the same node belongs to the activity's visit.
+      if (e.number == 1) mapped_scopes_[e.scope] = e.token;
       return;
     case EventType::kVariablesSet:
       if (e.scope == root_scope_ &&
@@ -54,6 +57,14 @@ void SummaryBuilder::Add(const Event& e, const model::Definitions& d) {
           inner_.insert(e.token);
         }
         return;
+      }
+      if (auto host = mapped_scopes_.find(e.scope);
+          host != mapped_scopes_.end()) {
+        if (auto it = open_.find(host->second); it != open_.end()) {
+          open_[e.token] = it->second;
+          inner_.insert(e.token);
+          return;
+        }
       }
       const model::FlowNode& n = d.node(e.node);
       Visit v;

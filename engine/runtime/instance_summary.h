@@ -5,7 +5,9 @@
 // keeps one per finished instance for the manager's report
 // (tools/report/), which builds them from the history for the others.
 // A multi-instance or loop activity is one visit (the body's), its tasks
-// counted there. Plain values; a builder is used by one thread at a time.
+// counted there; so is an activity with input/output mappings (the token
+// inside its mapping scope). Plain values; a builder is used by one thread at a
+// time.
 #pragma once
 
 #include <cstdint>
@@ -53,7 +55,9 @@ class SummaryBuilder {
   std::map<Id, std::size_t> open_;          // token -> its visit
   std::map<Id, std::size_t> tasks_;         // task -> its visit
   std::map<Id, std::size_t> last_at_node_;  // node index -> latest visit
-  std::set<Id> inner_;  // tokens of multi-instance or loop iterations
+  std::set<Id> inner_;  // tokens of multi-instance or loop iterations, and
+                        // of an activity inside its mapping scope
+  std::map<Id, Id> mapped_scopes_;  // mapping scope -> the activity's token
   Id root_scope_ = kNoId;
 };
 

@@ -42,14 +42,34 @@ std::int64_t ContextNumber(const expr::Value& v, std::string_view name) {
   return 0;
 }
 
+// The name a message or signal reference resolves to, as the runtime
+// subscribes with it.
+std::string RootName(const model::RootElement* element,
+                     const std::string& ref) {
+  return element && !element->name.empty() ? element->name : ref;
+}
+
 // Whether the target's counterpart of a catching element still waits for
-// the sort of event a subscription stands for.
-bool CatchesSame(const model::FlowNode& target, const Subscription& sub) {
-  if (target.kind == ElementKind::kReceiveTask) return true;
+// the event a subscription stands for: the same kind, and for messages and
+// signals the same name (the open subscription keeps its name; a renamed
+// one would never be delivered).
+bool CatchesSame(const model::Definitions& d, const model::FlowNode& target,
+                 const Subscription& sub) {
+  if (target.kind == ElementKind::kReceiveTask)
+    return !sub.signal && !sub.conditional &&
+           RootName(d.FindMessage(target.message_ref), target.message_ref) ==
+               sub.name;
   if (sub.conditional)
     return target.HasEventDefinition(EventDefinitionKind::kConditional);
-  return target.HasEventDefinition(sub.signal ? EventDefinitionKind::kSignal
-                                              : EventDefinitionKind::kMessage);
+  for (const auto& def : target.event_definitions) {
+    if (sub.signal && def.kind == EventDefinitionKind::kSignal &&
+        RootName(d.FindSignal(def.ref), def.ref) == sub.name)
+      return true;
+    if (!sub.signal && def.kind == EventDefinitionKind::kMessage &&
+        RootName(d.FindMessage(def.ref), def.ref) == sub.name)
+      return true;
+  }
+  return false;
 }
 
 // The checks of one instance against one target; every method refuses with
@@ -172,12 +192,15 @@ class Checker {
     for (const auto& x : s_.subscriptions) {
       auto k = Counterpart(x.node);
       if (!k) return tl::unexpected(k.error());
-      if (!CatchesSame(to_.node(*k), x)) {
-        return Refuse(from_.node(x.node).id,
-                      "'" + from_.node(x.node).id + "' waits for " +
-                          (x.signal ? "a signal" : "a message or condition") +
-                          ", but its counterpart '" + to_.node(*k).id +
-                          "' in " + where_ + " does not");
+      if (!CatchesSame(to_, to_.node(*k), x)) {
+        return Refuse(
+            from_.node(x.node).id,
+            "'" + from_.node(x.node).id + "' waits for " +
+                (x.conditional
+                     ? std::string("a condition")
+                     : (x.signal ? "signal '" : "message '") + x.name + "'") +
+                ", but its counterpart '" + to_.node(*k).id + "' in " + where_ +
+                " does not");
       }
     }
     return {};

@@ -274,6 +274,12 @@ TEST_F(StageReportTest, FiltersByVariablesBusinessKeyAndStartTime) {
   none.where = {"amount > 1000000"};
   EXPECT_TRUE(Build(none).processes.empty());
 
+  none.key = "request";  // named: reported, with nothing in it
+  const ProcessReport empty = Build(none).processes.at(0);
+  EXPECT_EQ(empty.finished + empty.active, 0);
+  EXPECT_TRUE(empty.nodes.empty());
+  EXPECT_EQ(empty.flows.size(), 5u);
+
   ReportFilter bad;
   bad.where = {"amount >"};
   auto refused = BuildReport(*engine_, bad, clock_.Now());
@@ -321,6 +327,58 @@ TEST_F(StageReportTest, AMultiInstanceTaskIsOneStage) {
   EXPECT_EQ(read.waiting, 0);
   EXPECT_EQ(read.time.max_ms, 90 * kMinute);
   EXPECT_EQ(Node(p, "end").passed, 1);
+}
+
+// A task with input/output mappings runs inside a scope of its own, and a
+// sub-process holds its tasks' time: one visit each, and only the task is a
+// bottleneck (the sub-process's time is its content's).
+const char kMappedBpmn[] = R"(<?xml version="1.0" encoding="UTF-8"?>
+<definitions xmlns="http://www.omg.org/spec/BPMN/20100524/MODEL"
+    xmlns:camunda="http://camunda.org/schema/1.0/bpmn"
+    id="mapped_defs" targetNamespace="urn:report-test">
+  <process id="mapped" isExecutable="true">
+    <startEvent id="start"/>
+    <subProcess id="stage">
+      <startEvent id="inner_start"/>
+      <userTask id="write" name="Написать">
+        <extensionElements>
+          <camunda:inputOutput>
+            <camunda:inputParameter name="draft">${1}</camunda:inputParameter>
+            <camunda:outputParameter name="written">${draft}</camunda:outputParameter>
+          </camunda:inputOutput>
+        </extensionElements>
+      </userTask>
+      <endEvent id="inner_end"/>
+      <sequenceFlow id="i1" sourceRef="inner_start" targetRef="write"/>
+      <sequenceFlow id="i2" sourceRef="write" targetRef="inner_end"/>
+    </subProcess>
+    <endEvent id="end"/>
+    <sequenceFlow id="f1" sourceRef="start" targetRef="stage"/>
+    <sequenceFlow id="f2" sourceRef="stage" targetRef="end"/>
+  </process>
+</definitions>
+)";
+
+TEST_F(StageReportTest, MappedTasksAndSubProcessesAreOneVisitEach) {
+  ASSERT_TRUE(engine_->Deploy("mapped.bpmn", kMappedBpmn));
+  Step(At("2026-03-02T09:00:00Z"));
+  Id id = *engine_->Start("mapped", {});
+  Step(At("2026-03-02T09:05:00Z"));
+  ASSERT_TRUE(engine_->ClaimTask(OpenTask(id, "write"), "anna"));
+  Step(At("2026-03-02T09:20:00Z"));
+  ASSERT_TRUE(engine_->CompleteTask(OpenTask(id, "write"), "anna", {}));
+  ReportFilter filter;
+  filter.key = "mapped";
+  const ProcessReport p = Build(filter).processes.at(0);
+  const NodeStats& write = Node(p, "write");
+  EXPECT_EQ(write.passed, 1);
+  EXPECT_EQ(write.time.max_ms, 20 * kMinute);
+  EXPECT_DOUBLE_EQ(write.claim_wait.mean_ms, 5 * kMinute);
+  EXPECT_DOUBLE_EQ(write.work.mean_ms, 15 * kMinute);
+  EXPECT_EQ(Node(p, "stage").passed, 1);
+  EXPECT_EQ(Node(p, "stage").time.max_ms, 20 * kMinute);
+  ASSERT_EQ(p.bottlenecks.size(), 1u);
+  EXPECT_EQ(p.nodes[p.bottlenecks[0]].element_id, "write");
 }
 
 // An instance moved to a version whose elements sit at other positions: its

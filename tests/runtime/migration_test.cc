@@ -361,6 +361,27 @@ TEST_F(Migration, TimersAndMessagesOfAMovedInstanceStillFire) {
   EXPECT_EQ(rt_.Waiting(paying), std::vector<std::string>{"x"});
 }
 
+TEST_F(Migration, AWaitForARenamedMessageIsRefused) {
+  rt_.Deploy(
+      Read(Chain({"review", "<receiveTask id=\"pay\" messageRef=\"m\"/>"})));
+  Id id = StartAt("review", {});
+  Complete(id, "review");
+  ASSERT_EQ(rt_.Waiting(id), std::vector<std::string>{"pay"});
+  // Version 2 waits at pay for message `paid-v2`: the open subscription
+  // (`paid`) would never be delivered there.
+  auto v2 =
+      Read("<message id=\"m2\" name=\"paid-v2\"/>" +
+           Chain({"review", "<receiveTask id=\"pay\" messageRef=\"m2\"/>"}));
+  auto moved = rt_.MigrateInstance(id, To(v2));
+  ASSERT_FALSE(moved);
+  EXPECT_EQ(moved.error().code, ErrorCode::kState);
+  EXPECT_NE(moved.error().message.find("message 'paid'"), std::string::npos)
+      << moved.error().message;
+  EXPECT_EQ(rt_.Instance(id)->definitions->FindMessage("m2"), nullptr);
+  ASSERT_TRUE(rt_.CorrelateMessage("paid", "", {}));
+  EXPECT_EQ(rt_.Instance(id)->status, InstanceStatus::kCompleted);
+}
+
 TEST_F(Migration, BoundaryEventsTheTargetAddsAreArmed) {
   rt_.Deploy(V1());
   Id id = StartAt("review", {});

@@ -203,6 +203,14 @@ TEST_F(BpmnctlMigrate, ADryRunChangesNothingAndAllMovedExitsZero) {
   EXPECT_NE(moved.out.find("1 moved, 0 refused"), std::string::npos)
       << moved.out;
   EXPECT_EQ(Instances()[id].first, 2);
+  // Replay runs one version from the start: a moved instance is skipped
+  // with the reason, not reported as diverging.
+  json replayed = Json({"replay"});
+  EXPECT_EQ(replayed.value("skipped", -1), 1) << replayed.dump();
+  EXPECT_EQ(replayed.value("diverged", -1), 0) << replayed.dump();
+  EXPECT_NE(replayed["instances"][0].value("skipped", "").find("migrated"),
+            std::string::npos)
+      << replayed.dump();
 }
 
 TEST_F(BpmnctlMigrate, UsageErrorsAndMissingVersions) {

@@ -133,6 +133,10 @@ std::string OutcomeText(const bpmn::store::InstanceRecord& record,
 int ToScenario(const ReplayOptions& o, const HistoryReplay& replay) {
   auto recording = replay.Read(o.instances.front());
   if (!recording) return Refused(o.db, recording.error());
+  if (!recording->not_replayable.empty())
+    return Refused(
+        o.db,
+        bpmn::Fail(bpmn::ErrorCode::kState, recording->not_replayable).value());
   // Which inputs are steps comes from a replay on the recorded version.
   auto stored = replay.Replay(*recording, nullptr);
   if (!stored) return Refused(o.db, stored.error());
@@ -264,6 +268,17 @@ int Replay(const ReplayOptions& o) {
     }
     auto recording = replay.Read(r->id);
     if (!recording) return Refused(o.db, recording.error());
+    if (!recording->not_replayable.empty()) {
+      ++skipped;
+      list.push_back({{"id", r->id},
+                      {"key", r->key},
+                      {"version", r->version},
+                      {"skipped", recording->not_replayable}});
+      text += std::to_string(r->id) + "  " + r->key + " v" +
+              std::to_string(r->version) +
+              "  skipped: " + recording->not_replayable + "\n";
+      continue;
+    }
     auto outcome =
         replay.Replay(*recording, o.diagram.empty() ? nullptr : &target);
     if (!outcome) return Refused(o.db, outcome.error());
@@ -271,13 +286,11 @@ int Replay(const ReplayOptions& o) {
     list.push_back(OutcomeJson(*r, *recording, *outcome));
     text += OutcomeText(*r, *recording, *outcome);
   }
-  text += std::to_string(same + diverged) +
-          " replayed: " + std::to_string(same) + " same, " +
-          std::to_string(diverged) + " diverge" +
-          (skipped ? "; " + std::to_string(skipped) +
-                         " skipped (called by another instance)"
-                   : std::string()) +
-          "\n";
+  text +=
+      std::to_string(same + diverged) + " replayed: " + std::to_string(same) +
+      " same, " + std::to_string(diverged) + " diverge" +
+      (skipped ? "; " + std::to_string(skipped) + " skipped" : std::string()) +
+      "\n";
   Print(o.db,
         {{"instances", list},
          {"replayed", same + diverged},

@@ -419,6 +419,7 @@ bpmn::Result<Recording> HistoryReplay::Read(Id instance) const {
   std::map<std::string, std::size_t> jobs_at;
   std::map<Id, std::size_t> job_ordinal;
   std::map<Id, const Event*> previous;  // per instance
+  std::size_t user_completions = 0, recorded_inputs = 0;
   for (const Event& e : events) {
     const bpmn::model::Definitions& d = *defs_of[e.seq];
     const std::string element = ElementId(d, e.node);
@@ -470,7 +471,16 @@ bpmn::Result<Recording> HistoryReplay::Read(Id instance) const {
         }
         break;
       }
+      case EventType::kInstanceMigrated:
+        r.not_replayable = "instance " + std::to_string(e.instance) +
+                           " was migrated between versions; a replay runs "
+                           "one version from the start";
+        break;
+      case EventType::kTaskClosed:
+        if (!e.text.empty()) ++user_completions;
+        break;
       case EventType::kInputReceived: {
+        ++recorded_inputs;
         auto kind = KindOf(e.text);
         if (!kind)
           return Fail(ErrorCode::kState,
@@ -505,6 +515,9 @@ bpmn::Result<Recording> HistoryReplay::Read(Id instance) const {
     previous[e.instance] = &e;
   }
 
+  if (r.not_replayable.empty() && user_completions > 0 && recorded_inputs == 0)
+    r.not_replayable =
+        "its history was written before the engine recorded inputs";
   // Where the root waits now: the runtime's own rule, on the stored
   // snapshot.
   auto state = engine_.ReadInstance(instance);
@@ -524,6 +537,8 @@ bpmn::Result<ReplayOutcome> HistoryReplay::Replay(
   bpmn::engine::EngineOptions options;
   options.keep_finished = true;
   options.keep_log = true;
+  // Timer start events would start instances nobody recorded.
+  options.arm_start_timers = false;
   auto opened = bpmn::engine::Engine::Open(store, clock, options);
   if (!opened) return tl::unexpected(opened.error());
   bpmn::engine::Engine& engine = **opened;

@@ -83,6 +83,10 @@ struct Recording {
   // The stored definitions the instance and those it called ran on, each
   // once, the root's last.
   std::vector<std::int64_t> definitions;
+  // Why the recording cannot be re-run faithfully (then it is skipped):
+  // the instance was moved to another version, or its history was written
+  // before inputs were recorded. Empty when it can.
+  std::string not_replayable;
 };
 
 // How a replay went, compared with its recording.

@@ -198,7 +198,9 @@ class Builder {
   Result<void> AddFromHistory(const store::InstanceRecord& r, bool active) {
     if (!Keep({r.key, r.version, r.business_key, r.started_at})) return {};
     auto summary = engine_.Summarize(r.id);
-    if (!summary) return tl::unexpected(summary.error());
+    if (!summary)
+      return Fail(summary.error().code, "instance " + std::to_string(r.id) +
+                                            ": " + summary.error().message);
     AddIfVariablesMatch(r.key, r.version, *summary, active);
     return {};
   }
@@ -225,6 +227,9 @@ class Builder {
   Result<Report> Finish() {
     Report report;
     report.now = now_;
+    // A process asked for by name is reported (and drawn) also when no
+    // instance matched.
+    if (!filter_.key.empty()) processes_[filter_.key];
     for (auto& [key, acc] : processes_) {
       ProcessReport p;
       p.key = key;
@@ -247,6 +252,7 @@ class Builder {
           if (it == acc.nodes.end()) continue;
           it->second.stats.name = n.name;
           it->second.stats.kind = std::string(model::ElementKindTag(n.kind));
+          it->second.stats.container = model::IsSubProcess(n.kind);
           p.nodes.push_back(Close(it->first, it->second));
           acc.nodes.erase(it);
         }
@@ -270,7 +276,8 @@ class Builder {
           p.roles.begin(), p.roles.end(),
           [](const auto& a, const auto& b) { return a.total_ms > b.total_ms; });
       for (std::size_t i = 0; i < p.nodes.size(); ++i)
-        if (p.nodes[i].total_ms > 0) p.bottlenecks.push_back(i);
+        if (p.nodes[i].total_ms > 0 && !p.nodes[i].container)
+          p.bottlenecks.push_back(i);
       std::stable_sort(p.bottlenecks.begin(), p.bottlenecks.end(),
                        [&](std::size_t a, std::size_t b) {
                          return p.nodes[a].total_ms > p.nodes[b].total_ms;

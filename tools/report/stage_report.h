@@ -40,6 +40,9 @@ struct NodeStats {
   std::string element_id;
   std::string name;
   std::string kind;  // the BPMN tag: userTask, exclusiveGateway, ...
+  // A sub-process (embedded, event, transaction, ad-hoc): its time is its
+  // content's, so it is no bottleneck of its own.
+  bool container = false;
   std::string role;  // the role(s) its tasks were offered to, or the lane's
   std::int64_t passed = 0;   // visits that ended
   std::int64_t waiting = 0;  // tokens there now
@@ -80,7 +83,7 @@ struct ProcessReport {
   std::vector<FlowStats> flows;
   std::vector<RoleStats> roles;  // by total time, largest first
   // Indexes into `nodes` of the stages where time went, by total time,
-  // largest first (nodes with no time spent are left out).
+  // largest first (nodes with no time spent, and containers, left out).
   std::vector<std::size_t> bottlenecks;
 };
 
