@@ -502,6 +502,19 @@ TEST_F(HistoryReplayTest, CalledInstanceIsReplayedWithItsRoot) {
   for (const auto& i : r.inputs) child_input |= i.instance == child->id;
   EXPECT_TRUE(child_input);
   EXPECT_TRUE(Replay(r).same);
+
+  // Only the called process changed (its first task renamed): the root runs
+  // on its recorded diagram with the changed one over it, and diverges where
+  // the renamed task's completion finds no task.
+  std::string deal = ReadFile(kSamples + "/deal_by_stages.bpmn");
+  const std::string id = "\"Task_accept\"";
+  for (auto at = deal.find(id); at != std::string::npos; at = deal.find(id))
+    deal.replace(at, id.size(), "\"Task_take\"");
+  ReplayOutcome changed = Replay(r, deal);
+  EXPECT_FALSE(changed.same);
+  ASSERT_TRUE(changed.failed_input.has_value());
+  ASSERT_LT(*changed.failed_input, r.inputs.size()) << changed.failure;
+  EXPECT_EQ(r.inputs[*changed.failed_input].element, "Task_accept");
 }
 
 }  // namespace

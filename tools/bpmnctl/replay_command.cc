@@ -206,12 +206,24 @@ int Replay(const ReplayOptions& o) {
 
   // The selection, in id order.
   std::vector<const bpmn::store::InstanceRecord*> selected;
+  // With a changed diagram, an instance another one called is replayed with
+  // its root, the root's diagram under the changed one.
+  auto select_root_of = [&](const bpmn::store::InstanceRecord& r) {
+    const auto* root = replay.FindInstance(replay.RootOf(r.id));
+    if (root &&
+        std::find(selected.begin(), selected.end(), root) == selected.end())
+      selected.push_back(root);
+  };
   if (!o.instances.empty()) {
     for (Id id : o.instances) {
       const auto* r = replay.FindInstance(id);
       if (!r)
         return Refused(o.db, Err(bpmn::ErrorCode::kNotFound,
                                  "no instance " + std::to_string(id)));
+      if (!o.diagram.empty() && r->parent != 0 && o.to_scenario.empty()) {
+        select_root_of(*r);
+        continue;
+      }
       if (!o.diagram.empty() &&
           std::find(diagram_keys.begin(), diagram_keys.end(), r->key) ==
               diagram_keys.end())
@@ -242,10 +254,17 @@ int Replay(const ReplayOptions& o) {
           std::find(diagram_keys.begin(), diagram_keys.end(), r.key) ==
               diagram_keys.end())
         continue;
+      if (o.key.empty() && !o.diagram.empty() && r.parent != 0) {
+        select_root_of(r);
+        continue;
+      }
       selected.push_back(&r);
     }
   }
   if (!o.to_scenario.empty()) return ToScenario(o, replay);
+  std::sort(selected.begin(), selected.end(),
+            [](const auto* a, const auto* b) { return a->id < b->id; });
+  selected.erase(std::unique(selected.begin(), selected.end()), selected.end());
 
   json list = json::array();
   std::string text;

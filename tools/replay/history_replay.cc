@@ -563,6 +563,12 @@ bpmn::Result<ReplayOutcome> HistoryReplay::Replay(
     return Fail(ErrorCode::kIo, "the definitions of instance " +
                                     std::to_string(recording.instance) +
                                     " are not stored");
+  // A changed diagram goes over the recorded one: it may hold the root's
+  // process, or only a process the root calls.
+  if (target && stored_root) {
+    if (auto root = engine.Deploy(stored_root->name, stored_root->xml); !root)
+      return tl::unexpected(root.error());
+  }
   const std::string& name = target ? target->name : stored_root->name;
   const std::string& xml = target ? target->xml : stored_root->xml;
   auto deployed = engine.Deploy(name, xml);
