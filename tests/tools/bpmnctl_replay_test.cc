@@ -197,6 +197,15 @@ TEST_F(BpmnctlReplay, WrittenScenarioPassesAndFailsForTheChangedDiagram) {
   EXPECT_EQ(pass.exit_code, 0) << pass.out << pass.err << text;
   EXPECT_TRUE(Contains(pass.out, "1 passed, 0 failed")) << pass.out;
 
+  // A scenario that cannot be written leaves nothing beside it: here its
+  // path is a folder.
+  fs::create_directories(dir_ / "blocked" / "deal.scenario.yaml");
+  Output blocked =
+      Ctl({"replay", "--instance", std::to_string(measured_), "--to-scenario",
+           (dir_ / "blocked" / "deal.scenario.yaml").string()});
+  EXPECT_EQ(blocked.exit_code, 1) << blocked.out << blocked.err;
+  EXPECT_FALSE(fs::exists(dir_ / "blocked" / "deal_by_stages.v1.bpmn"));
+
   fs::create_directories(dir_ / "changed");
   std::string changed = (dir_ / "changed" / "deal.scenario.yaml").string();
   Output c = Ctl({"replay", "--instance", std::to_string(measured_),

@@ -251,7 +251,10 @@ bpmn::Result<WrittenScenario> WriteScenario(const HistoryReplay& replay,
   };
   for (std::size_t i = 0; i < recording.inputs.size(); ++i) {
     const RecordedInput& input = recording.inputs[i];
-    bool reached = !stored.failed_input || i < *stored.failed_input;
+    // failed_input == inputs.size(): the start itself failed, nothing ran.
+    bool reached = !stored.failed_input ||
+                   (i < *stored.failed_input &&
+                    *stored.failed_input < recording.inputs.size());
     if (reached && !stored.applied[i]) {
       st << "  # input " << i + 1 << " (" << DescribeInput(input)
          << "): the instance's own signal, delivered without a step\n";
@@ -334,15 +337,24 @@ bpmn::Result<WrittenScenario> WriteScenario(const HistoryReplay& replay,
   y << "  passed: " << List(recording.path) << "\n";
   y << "  waiting: " << List(recording.waiting) << "\n";
 
-  for (const auto& [file, text] : beside) {
+  // All files or none: what this call wrote goes again when one fails.
+  std::vector<fs::path> made_files;
+  auto write = [&](const fs::path& file, const std::string& text) {
+    const bool existed = fs::exists(file);
     std::ofstream f(file, std::ios::binary);
     f << text;
-    if (!f.flush())
-      return Fail(ErrorCode::kIo, file.string() + ": cannot be written");
-  }
-  std::ofstream f(out, std::ios::binary);
-  f << y.str();
-  if (!f.flush()) return Fail(ErrorCode::kIo, path + ": cannot be written");
+    const bool ok = static_cast<bool>(f.flush());
+    if (!existed && fs::exists(file)) made_files.push_back(file);
+    return ok;
+  };
+  auto undo = [&](const fs::path& failed) {
+    std::error_code ignored;
+    for (const auto& file : made_files) fs::remove(file, ignored);
+    return Fail(ErrorCode::kIo, failed.string() + ": cannot be written");
+  };
+  for (const auto& [file, text] : beside)
+    if (!write(file, text)) return undo(file);
+  if (!write(out, y.str())) return undo(out);
   written.files.insert(written.files.begin(), path);
   for (const auto& [file, text] : beside)
     written.files.push_back(file.string());
