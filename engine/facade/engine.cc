@@ -387,6 +387,9 @@ Result<void> Engine::Flush() {
       batch.outbox.push_back(OutboxOf(e));
   }
   // Work-item kinds no event of the commit touched keep their stored rows.
+  // A migration rewrites them all (element ids may change) and the record's
+  // version: a bit beside the kinds.
+  constexpr unsigned kVersionChanged = 32;
   std::map<Id, unsigned> touched;
   for (const auto& e : pending_events_) {
     using T = runtime::EventType;
@@ -418,8 +421,8 @@ Result<void> Engine::Flush() {
       case T::kIncidentResolved:
         kinds |= W::kIncidents;
         break;
-      case T::kInstanceMigrated:  // element ids may change: rewrite all
-        kinds |= 31u | 32u;       // 32: the record's version changes
+      case T::kInstanceMigrated:
+        kinds |= W::kAllKinds | kVersionChanged;
         break;
       default:
         break;
@@ -428,8 +431,10 @@ Result<void> Engine::Flush() {
   for (Id id : dirty) {
     if (const auto* s = runtime_->Instance(id)) {
       batch.instances.push_back(WriteOf(*s));
-      batch.instances.back().unchanged = ~touched[id] & 31u;
-      batch.instances.back().version_changed = (touched[id] & 32u) != 0;
+      const unsigned kinds = touched[id];
+      batch.instances.back().unchanged =
+          ~kinds & store::InstanceWrite::kAllKinds;
+      batch.instances.back().version_changed = (kinds & kVersionChanged) != 0;
     }
   }
   // One history record per instance and commit.

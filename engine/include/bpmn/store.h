@@ -130,7 +130,8 @@ struct InstanceWrite {
     kTimers = 2,
     kJobs = 4,
     kSubscriptions = 8,
-    kIncidents = 16
+    kIncidents = 16,
+    kAllKinds = 31
   };
   unsigned unchanged = 0;
   // The instance moved to another version of its process: the store writes
