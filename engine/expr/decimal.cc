@@ -122,7 +122,8 @@ std::string Decimal::ToString() const {
 std::optional<std::int64_t> Decimal::ToInt64() const {
   const Number& n = N(storage_);
   if (!IsFinite() || !IsInteger()) return std::nullopt;
-  if (n > Number(INT64_MAX) || n < Number(INT64_MIN)) return std::nullopt;
+  static const Number kMax(INT64_MAX), kMin(INT64_MIN);
+  if (n > kMax || n < kMin) return std::nullopt;
   return n.convert_to<std::int64_t>();
 }
 

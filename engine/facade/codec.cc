@@ -111,7 +111,9 @@ Writer& Writer::Value(const expr::Value& v) {
       return Bool(v.boolean());
     case T::kString:
       return Str(v.string());
-    case T::kNumber:
+    case T::kNumber:  // whole numbers as integers, the rest as text
+      if (auto whole = v.number().ToInt64())
+        return Array(2).Int(kNumber).Int(*whole);
       return Array(2).Int(kNumber).Str(v.number().ToString());
     case T::kList:
       Array(2).Int(kList).Array(v.list().size());
@@ -198,7 +200,11 @@ expr::Value ReadValue(const Object& o) {
   }
   switch (Int(At(o, 0))) {
     case kNumber: {
-      auto d = expr::Decimal::Parse(Str(At(o, 1)));
+      const Object& number = At(o, 1);
+      if (number.type == msgpack::type::POSITIVE_INTEGER ||
+          number.type == msgpack::type::NEGATIVE_INTEGER)
+        return expr::Decimal(Int(number));
+      auto d = expr::Decimal::Parse(Str(number));
       if (!d) throw Corrupt("unreadable number");
       return *d;
     }

@@ -1,9 +1,10 @@
 // The durable encoding of engine state: instance snapshots, events and the
 // engine's globals, as MessagePack (compact, binary, versioned by a leading
 // format number). Variable values keep their FEEL type (exact decimals, dates,
-// durations). Decoding checks every index against the definitions, so a
-// damaged row is an error naming what is wrong, never a crash. Pure functions;
-// thread-safe.
+// durations); a whole number within 64 bits is a MessagePack integer, any
+// other number its decimal text (older data, all text, reads the same).
+// Decoding checks every index against the definitions, so a damaged row is an
+// error naming what is wrong, never a crash. Pure functions; thread-safe.
 #pragma once
 
 #include <cstdint>
