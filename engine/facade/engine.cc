@@ -152,6 +152,7 @@ Result<void> Engine::LoadAll() {
     written_engine_data_ = state->engine->data;
   }
   revisions_.clear();
+  summaries_.clear();
   for (const auto& record : state->instances) {
     auto s = Decode(record);
     if (!s)
@@ -194,8 +195,9 @@ Result<std::vector<runtime::Event>> Engine::History(Id instance) const {
     }
   }
   // One command's events for a calling and a called instance interleave.
-  std::stable_sort(out.begin(), out.end(),
-                   [](const auto& a, const auto& b) { return a.seq < b.seq; });
+  auto by_seq = [](const auto& a, const auto& b) { return a.seq < b.seq; };
+  if (!std::is_sorted(out.begin(), out.end(), by_seq))
+    std::stable_sort(out.begin(), out.end(), by_seq);
   return out;
 }
 
@@ -250,6 +252,17 @@ Result<void> Engine::ReloadInstance(Id instance) {
   auto s = Decode(*record);
   if (!s) return tl::unexpected(s.error());
   runtime_->Forget(instance);
+  // A builder fed with every commit stays good if nobody else committed.
+  auto known = revisions_.find(instance);
+  if (known == revisions_.end() || known->second.revision != record->revision)
+    summaries_.erase(instance);
+  // Memory holds unfinished instances only (unless keep_finished): reading
+  // back one that has finished must not bring it back for good.
+  if (Finished((*s)->status) && !options_.keep_finished) {
+    revisions_.erase(instance);
+    summaries_.erase(instance);
+    return {};
+  }
   runtime_->Restore(std::move(*s));
   revisions_[instance] = {record->revision, record->started_at};
   return {};
@@ -442,12 +455,28 @@ Result<void> Engine::Flush() {
   for (const auto& e : pending_events_) by_instance[e.instance].push_back(&e);
   for (const auto& [id, events] : by_instance)
     batch.events.push_back(EncodeEvents(events));
-  // An instance that finishes leaves its summary for the report.
+  // An instance that finishes leaves its summary for the report. One this
+  // engine started, or has seen every commit of, has a builder fed at each
+  // commit (a failed commit reloads and drops them all); the others are
+  // summarized from their stored history.
   Result<void> summarized;
   for (const auto& w : batch.instances) {
     const auto* s = runtime_->Instance(w.instance.id);
-    if (!s || !Finished(s->status)) continue;
-    auto summary = Summarize(*s, by_instance[s->id]);
+    if (!s) continue;
+    auto builder = summaries_.find(s->id);
+    if (builder == summaries_.end() && w.expected_revision == 0)
+      builder = summaries_.try_emplace(s->id).first;
+    if (builder != summaries_.end())
+      for (const auto* e : by_instance[s->id])
+        builder->second.Add(*e, *s->definitions);
+    if (!Finished(s->status)) continue;
+    Result<runtime::InstanceSummary> summary;
+    if (builder != summaries_.end()) {
+      summary = builder->second.Take();
+      summaries_.erase(builder);
+    } else {
+      summary = Summarize(*s, by_instance[s->id]);
+    }
     if (!summary) {
       summarized = tl::unexpected(summary.error());
       break;
@@ -510,6 +539,7 @@ Result<void> Engine::Flush() {
       if (s && Finished(s->status)) {
         runtime_->Forget(id);
         revisions_.erase(id);
+        summaries_.erase(id);
       }
     }
   }

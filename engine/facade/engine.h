@@ -217,6 +217,8 @@ class Engine {
     store::Millis started_at = 0;
   };
   std::map<Id, Stored> revisions_;  // of stored instances
+  // Summaries under way of instances whose every committed event they saw.
+  std::map<Id, runtime::SummaryBuilder> summaries_;
   std::vector<store::TimerRecord> written_start_timers_;
   std::string written_engine_data_;  // as last committed or loaded
   std::int64_t engine_revision_ = 0;

@@ -11,6 +11,7 @@
 #include <sqlite3.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdint>
 #include <filesystem>
@@ -1084,6 +1085,59 @@ TEST_F(Durability, RestartMidProcessContinuesAsWithoutOne) {
   const std::vector<std::string> in_memory = LogLines(*e);
   ASSERT_GT(in_memory.size(), 50u);
   EXPECT_EQ(durable, in_memory);
+}
+
+// A server that reads an instance back before each command (as W4 does) ends
+// with nothing in memory once the instance finishes, and the summary it
+// stores equals the one its history gives, also when another engine ran
+// some of its steps in between.
+TEST_F(Durability, ReadBackStepByStepKeepsNothingFinishedAndSummarizes) {
+  const std::string path = Path("engine.db");
+  ManualClock clock(T0());
+  Session a = OpenSession(path, clock);
+  ASSERT_TRUE(a);
+  ASSERT_TRUE(a->Deploy("w3-deal-stages.bpmn", W3()));
+  std::vector<Id> ids;
+  for (int run = 0; run < 2; ++run) {
+    auto started = a->Start("w3", Deal(), "DEAL-" + std::to_string(run));
+    ASSERT_TRUE(started) << started.error().message;
+    const Id id = *started;
+    ids.push_back(id);
+    for (int step = 0; step < 8; ++step) {
+      ASSERT_TRUE(a->ReloadInstance(id));
+      if (run == 1 && step == 3) {  // another engine runs three steps
+        Session b = OpenSession(path, clock);
+        ASSERT_TRUE(b);
+        CompleteTasks(*b, clock, id, 3, 3);
+        step = 6;
+        ASSERT_TRUE(a->ReloadInstance(id));
+      }
+      CompleteTasks(*a, clock, id, step, 1);
+    }
+    ASSERT_TRUE(a->ReloadInstance(id));
+    EXPECT_EQ(a->runtime().Instance(id), nullptr);
+    EXPECT_EQ(StateOf(*a.store, id), "completed");
+  }
+  EXPECT_TRUE(a->runtime().Instances().empty());
+  auto stored = a.store->Summaries("w3");
+  ASSERT_TRUE(stored);
+  ASSERT_EQ(stored->size(), 2u);
+  for (const auto& record : *stored) {
+    SCOPED_TRACE("instance " + std::to_string(record.instance));
+    auto from_history = a->Summarize(record.instance);
+    ASSERT_TRUE(from_history) << from_history.error().message;
+    EXPECT_EQ(record.data, bpmn::engine::EncodeSummary(*from_history));
+    auto decoded = bpmn::engine::DecodeSummary(record.data);
+    ASSERT_TRUE(decoded);
+    for (const std::string& task : kW3HappyPath) {
+      EXPECT_EQ(std::count_if(decoded->visits.begin(), decoded->visits.end(),
+                              [&](const auto& v) {
+                                return v.element_id == task && v.completed;
+                              }),
+                1)
+          << task;
+    }
+  }
 }
 
 // ---------------------------------------------------------------------------
