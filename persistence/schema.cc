@@ -2,8 +2,8 @@
 // except tasks.due (NULL: no due date): the store writes empty strings and
 // zeros, so a reader never has to tell NULL from empty. Lists of strings
 // (tasks.roles, tasks.candidate_users, users.roles) are JSON arrays;
-// task_roles repeats a task's roles one per row so that "tasks offered to
-// role R" is an index lookup.
+// task_roles repeats a task's roles one per row, keyed by role, so that
+// "tasks offered to role R" is an index lookup.
 #include "persistence/schema.h"
 
 #include <array>
@@ -154,8 +154,29 @@ CREATE TABLE summaries (
 CREATE INDEX summaries_key ON summaries (key, started_at);
 )sql";
 
-constexpr std::array<std::string_view, 4> kMigrations = {
-    kTables, kIndexes, kCalendarsAndOutbox, kSummaries};
+// Migration 5: fewer index entries per task. Task roles are keyed by role
+// (the work-list lookup) and deleted by (role, task) from the task row's own
+// list, so they need no second index; assignee and due are indexed only for
+// tasks that have them (most open tasks are unclaimed and many have no due
+// date).
+constexpr std::string_view kLeanerTaskIndexes = R"sql(
+CREATE TABLE task_roles_by_role (
+  role TEXT NOT NULL,
+  task_id INTEGER NOT NULL,
+  PRIMARY KEY (role, task_id)
+) WITHOUT ROWID;
+INSERT INTO task_roles_by_role (role, task_id)
+  SELECT role, task_id FROM task_roles;
+DROP TABLE task_roles;
+ALTER TABLE task_roles_by_role RENAME TO task_roles;
+DROP INDEX tasks_assignee;
+CREATE INDEX tasks_assignee ON tasks (assignee) WHERE assignee <> '';
+DROP INDEX tasks_due;
+CREATE INDEX tasks_due ON tasks (due) WHERE due IS NOT NULL;
+)sql";
+
+constexpr std::array<std::string_view, 5> kMigrations = {
+    kTables, kIndexes, kCalendarsAndOutbox, kSummaries, kLeanerTaskIndexes};
 
 }  // namespace
 

@@ -18,6 +18,7 @@
 #include <utility>
 
 #include "persistence/schema.h"
+#include "persistence/wal_checkpointer.h"
 
 namespace bpmn::persistence {
 
@@ -240,11 +241,13 @@ struct SqliteStore::Impl {
   SqliteOptions options;
   std::map<std::string, sqlite3_stmt*, std::less<>> statements;
   std::int64_t executed = 0;  // statements run inside Commit
+  std::unique_ptr<WalCheckpointer> checkpointer;
 
   Impl() = default;
   Impl(const Impl&) = delete;
   Impl& operator=(const Impl&) = delete;
   ~Impl() {
+    checkpointer.reset();  // before the last connection closes
     for (auto& [sql, stmt] : statements) sqlite3_finalize(stmt);
     sqlite3_close_v2(db);
   }
@@ -281,11 +284,8 @@ struct SqliteStore::Impl {
   // Runs a statement of Commit to its end and returns the rows it changed.
   // Counted, and failed on purpose at options.fail_at_statement.
   Result<int> Execute(Query& query) {
-    ++executed;
-    if (executed == options.fail_at_statement) {
-      return Fail(ErrorCode::kIo, path + ": injected I/O error at statement " +
-                                      std::to_string(executed));
-    }
+    if (auto counted = Count(); !counted)
+      return tl::unexpected(counted.error());
     int rc = query.Step();
     while (rc == SQLITE_ROW) rc = query.Step();
     if (rc != SQLITE_DONE) return SqlError(rc);
@@ -297,6 +297,17 @@ struct SqliteStore::Impl {
     if (!query) return tl::unexpected(query.error());
     auto changes = Execute(*query);
     if (!changes) return tl::unexpected(changes.error());
+    return {};
+  }
+
+  // Counts a statement of Commit, and fails it on purpose at
+  // options.fail_at_statement.
+  Result<void> Count() {
+    ++executed;
+    if (executed == options.fail_at_statement) {
+      return Fail(ErrorCode::kIo, path + ": injected I/O error at statement " +
+                                      std::to_string(executed));
+    }
     return {};
   }
 
@@ -371,6 +382,43 @@ struct SqliteStore::Impl {
                     "); open it with a newer build");
   }
 
+  // After each commit, with the frames the write-ahead log holds. Past
+  // kCheckpointPages (twice SQLite's default) the background checkpointer is
+  // asked to copy them back; once it has copied all but kFinishPages or
+  // fewer, this thread copies the rest (a few pages and two syncs), after
+  // which SQLite starts the log over. Should the log reach kInlinePages
+  // anyway, or no checkpointer run, this thread does it all, as SQLite's
+  // automatic checkpoint would. The threshold sets how often a commit pays
+  // for the finish; kFinishPages bounds what it pays.
+  static constexpr int kCheckpointPages = 2000;
+  static constexpr int kFinishPages = 250;
+  static constexpr int kInlinePages = 4 * kCheckpointPages;
+  int wal_pages = 0;  // after the last commit
+  long inline_checkpoints = 0;
+  static int OnWalCommit(void* arg, sqlite3* db, const char* name, int pages) {
+    Impl& impl = *static_cast<Impl*>(arg);
+    WalCheckpointer* checkpointer = impl.checkpointer.get();
+    if (checkpointer != nullptr && pages < impl.wal_pages)
+      checkpointer->LogRestarted();
+    impl.wal_pages = pages;
+    if (pages < kCheckpointPages) return SQLITE_OK;
+    bool inline_now = checkpointer == nullptr || pages >= kInlinePages;
+    if (!inline_now) {
+      const auto status = checkpointer->status();
+      if (status.busy) return SQLITE_OK;
+      if (status.backfilled > 0 && pages - status.backfilled <= kFinishPages)
+        inline_now = true;
+      else
+        checkpointer->Request();
+    }
+    if (inline_now) {
+      sqlite3_wal_checkpoint_v2(db, name, SQLITE_CHECKPOINT_PASSIVE, nullptr,
+                                nullptr);
+      ++impl.inline_checkpoints;
+    }
+    return SQLITE_OK;
+  }
+
   Result<void> Migrate();
   Result<void> WriteBatch(const Batch& batch);
   Result<void> WriteInstance(const InstanceWrite& write);
@@ -379,6 +427,11 @@ struct SqliteStore::Impl {
   // ItemKind bits).
   Result<void> DeleteWork(Id instance, unsigned kinds);
   Result<void> InsertTask(const TaskRecord& task, Id instance);
+  Result<void> DeleteTask(Id task, const std::string& roles);
+  // Makes the instance's stored task rows equal to `tasks`, touching only
+  // the rows that differ (a new instance has none to read).
+  Result<void> SyncTasks(Id instance, const std::vector<TaskRecord>& tasks,
+                         bool has_rows);
   Result<void> InsertTimer(const TimerRecord& timer, Id instance);
   Result<void> InsertJob(const JobRecord& job, Id instance);
   Result<void> InsertSubscription(const SubscriptionRecord& subscription,
@@ -424,6 +477,10 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(
     if (auto r = impl->Pragma(pragma); !r) return tl::unexpected(r.error());
   }
   if (auto r = impl->Migrate(); !r) return tl::unexpected(r.error());
+  if (options.checkpoint_in_background) {
+    impl->checkpointer = WalCheckpointer::Start(path, options.busy_timeout_ms);
+  }
+  sqlite3_wal_hook(impl->db, &Impl::OnWalCommit, impl.get());
   return std::unique_ptr<SqliteStore>(new SqliteStore(std::move(impl)));
 }
 
@@ -634,9 +691,8 @@ Result<void> SqliteStore::Impl::WriteInstance(const InstanceWrite& write) {
   if (auto r = DeleteWork(record.id, rewrite); !r) return r;
   auto keep = [&](unsigned kind) { return (write.unchanged & kind) != 0; };
   using W = store::InstanceWrite;
-  for (const TaskRecord& task : write.tasks) {
-    if (keep(W::kTasks)) break;
-    if (auto r = InsertTask(task, record.id); !r) return r;
+  if (!keep(W::kTasks)) {
+    if (auto r = SyncTasks(record.id, write.tasks, !is_new); !r) return r;
   }
   for (const TimerRecord& timer : write.timers) {
     if (keep(W::kTimers)) break;
@@ -679,10 +735,6 @@ Result<void> SqliteStore::Impl::WriteEngine(const Batch& batch) {
 Result<void> SqliteStore::Impl::DeleteWork(Id instance, unsigned kinds) {
   using W = store::InstanceWrite;
   static constexpr std::pair<unsigned, std::string_view> kDeletes[] = {
-      {W::kTasks,
-       "DELETE FROM task_roles WHERE task_id IN "
-       "(SELECT id FROM tasks WHERE instance = ?)"},
-      {W::kTasks, "DELETE FROM tasks WHERE instance = ?"},
       {W::kTimers, "DELETE FROM timers WHERE instance = ?"},
       {W::kJobs, "DELETE FROM jobs WHERE instance = ?"},
       {W::kSubscriptions, "DELETE FROM subscriptions WHERE instance = ?"},
@@ -721,11 +773,71 @@ Result<void> SqliteStore::Impl::InsertTask(const TaskRecord& task,
   for (const std::string& role : task.roles) {
     // A role named twice in the list is one row.
     auto q = Prepare(
-        "INSERT INTO task_roles (task_id, role) VALUES (?, ?) "
+        "INSERT INTO task_roles (role, task_id) VALUES (?, ?) "
         "ON CONFLICT DO NOTHING");
     if (!q) return tl::unexpected(q.error());
-    q->Id(task.id).Text(role);
+    q->Text(role).Id(task.id);
     if (auto r = Execute(*q); !r) return tl::unexpected(r.error());
+  }
+  return {};
+}
+
+// A task's row and its role rows; `roles` is the row's JSON list.
+Result<void> SqliteStore::Impl::DeleteTask(Id task, const std::string& roles) {
+  auto list = DecodeList(roles, "task " + std::to_string(task) + " roles");
+  if (!list) return tl::unexpected(list.error());
+  for (const std::string& role : *list) {
+    auto q = Prepare("DELETE FROM task_roles WHERE role = ? AND task_id = ?");
+    if (!q) return tl::unexpected(q.error());
+    q->Text(role).Id(task);
+    if (auto r = Execute(*q); !r) return tl::unexpected(r.error());
+  }
+  auto row = Prepare("DELETE FROM tasks WHERE id = ?");
+  if (!row) return tl::unexpected(row.error());
+  row->Id(task);
+  if (auto r = Execute(*row); !r) return tl::unexpected(r.error());
+  return {};
+}
+
+// Most commits close one task and offer the next: reading the ids of the
+// instance's few rows costs less than rewriting them and their index
+// entries. A row whose task is still open is compared in full, and
+// rewritten only when it changed (a claim, a new due date).
+Result<void> SqliteStore::Impl::SyncTasks(Id instance,
+                                          const std::vector<TaskRecord>& tasks,
+                                          bool has_rows) {
+  std::map<Id, const TaskRecord*> wanted;
+  for (const TaskRecord& task : tasks) wanted[task.id] = &task;
+  std::vector<std::pair<Id, std::string>> stored;  // id, roles
+  if (has_rows) {
+    if (auto counted = Count(); !counted) return counted;
+    auto q = Prepare("SELECT id, roles FROM tasks WHERE instance = ?");
+    if (!q) return tl::unexpected(q.error());
+    q->Id(instance);
+    int rc = SQLITE_OK;
+    while ((rc = q->Step()) == SQLITE_ROW)
+      stored.emplace_back(q->ColumnId(0), q->ColumnText(1));
+    if (rc != SQLITE_DONE) return SqlError(rc);
+  }
+  for (const auto& [id, roles] : stored) {
+    auto it = wanted.find(id);
+    if (it != wanted.end()) {
+      if (auto counted = Count(); !counted) return counted;
+      static const std::string kRow = std::string("SELECT ") +
+                                      std::string(kTaskColumns) +
+                                      " FROM tasks t WHERE t.id = ?";
+      auto row =
+          Select<TaskRecord>(kRow, ReadTask, [id = id](Query& q) { q.Id(id); });
+      if (!row) return tl::unexpected(row.error());
+      if (row->size() == 1 && row->front() == *it->second) {
+        wanted.erase(it);  // unchanged: its rows and index entries stay
+        continue;
+      }
+    }
+    if (auto r = DeleteTask(id, roles); !r) return r;
+  }
+  for (const auto& [id, task] : wanted) {
+    if (auto r = InsertTask(*task, instance); !r) return r;
   }
   return {};
 }
@@ -987,6 +1099,16 @@ Result<std::string> SqliteStore::IntegrityCheck() {
     result += row;
   }
   return result;
+}
+
+SqliteStore::CheckpointStats SqliteStore::checkpoints() const {
+  CheckpointStats stats;
+  stats.inline_checkpoints = impl_->inline_checkpoints;
+  if (impl_->checkpointer) {
+    stats.background_passes = impl_->checkpointer->status().passes;
+  }
+  stats.wal_pages = impl_->wal_pages;
+  return stats;
 }
 
 std::int64_t SqliteStore::statements_executed() const {

@@ -23,6 +23,10 @@ struct SqliteOptions {
   // How long a commit waits for another connection's write lock before it
   // fails with kConflict "database is busy".
   int busy_timeout_ms = 5000;
+  // Copy the write-ahead log back into the file on a thread of its own
+  // (persistence/wal_checkpointer.h) instead of inside the commit that
+  // fills it; false keeps SQLite's checkpoint inside that commit.
+  bool checkpoint_in_background = true;
   // Test hook: the k-th statement executed inside Commit, counted from open
   // (1-based, BEGIN and COMMIT included), fails as an I/O error would. 0 means
   // never.
@@ -67,6 +71,15 @@ class SqliteStore final : public store::Store {
   Result<void> SetMaxPageCount(std::int64_t pages);
   // PRAGMA integrity_check: "ok", or the problems found, one per line.
   Result<std::string> IntegrityCheck();
+  // Checkpoints since open: passes of the background checkpointer, and
+  // checkpoints run inside a commit; and the frames the write-ahead log held
+  // after the last commit.
+  struct CheckpointStats {
+    long background_passes = 0;
+    long inline_checkpoints = 0;
+    int wal_pages = 0;
+  };
+  CheckpointStats checkpoints() const;
   // Statements executed inside Commit since open (what fail_at_statement
   // counts).
   std::int64_t statements_executed() const;

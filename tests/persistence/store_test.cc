@@ -875,6 +875,109 @@ TEST_F(SqliteStoreTest, OldSchemaIsMigrated) {
   EXPECT_NE(OpenSqlite(path), nullptr);
 }
 
+TEST_F(SqliteStoreTest, SchemaFourTaskRolesAreMigrated) {
+  ASSERT_GE(LatestSchemaVersion(), 5);
+  const std::string path = Path("four.db");
+  std::string script;
+  for (int i = 0; i < 4; ++i) script += std::string(Migrations()[i]);
+  RawExec(path, script +
+                    "PRAGMA user_version = 4;"
+                    "INSERT INTO instances VALUES "
+                    "(7, 'invoice', 1, 'b', 'active', 0, 1, 2, 3, x'00');"
+                    "INSERT INTO tasks (id, instance, element_id, name, roles, "
+                    "candidate_users, assignee, created, due) VALUES "
+                    "(40, 7, 'Check', 'Check', '[\"clerk\",\"manager\"]', "
+                    "'[]', 'ann', 5, NULL);"
+                    "INSERT INTO task_roles VALUES (40, 'clerk'), "
+                    "(40, 'manager');");
+  auto store = OpenSqlite(path);
+  ASSERT_NE(store, nullptr);
+  EXPECT_EQ(Ids(store->Tasks(Filter("manager"))), (std::vector<Id>{40}));
+  EXPECT_EQ(Ids(store->Tasks(Filter("", "ann"))), (std::vector<Id>{40}));
+  // Assignee and due are indexed only where a task has them.
+  EXPECT_EQ(RawQuery(path,
+                     "SELECT name FROM sqlite_master WHERE type = 'index' AND "
+                     "tbl_name = 'tasks' AND sql LIKE '%WHERE%' ORDER BY name"),
+            "tasks_assignee\ntasks_due\n");
+  // Closing the task takes its role rows with it.
+  Batch batch;
+  batch.instances = {Write(7, 3)};
+  batch.instances[0].tasks = {Task(41, 7, {"clerk"})};
+  ASSERT_TRUE(store->Commit(batch).has_value());
+  EXPECT_EQ(RawQuery(path, "SELECT role, task_id FROM task_roles"),
+            "clerk|41\n");
+  ExpectIntact(*store);
+}
+
+// A commit rewrites only the task rows that changed: a closed task's rows go,
+// a new task's come, a claimed one is rewritten, the others stay as they are.
+TEST_F(SqliteStoreTest, TaskRowsFollowTheOpenTasks) {
+  const std::string path = Path();
+  auto store = OpenSqlite(path);
+  ASSERT_NE(store, nullptr);
+  Batch first;
+  first.instances = {Write(1, 0)};
+  first.instances[0].tasks = {Task(10, 1, {"clerk", "manager"}),
+                              Task(11, 1, {"clerk"}), Task(12, 1, {"auditor"})};
+  ASSERT_TRUE(store->Commit(first).has_value());
+  const std::string untouched =
+      RawQuery(path, "SELECT rowid, * FROM tasks WHERE id = 12");
+
+  Batch next;
+  next.instances = {Write(1, 1)};
+  next.instances[0].tasks = {Task(11, 1, {"clerk"}, {}, "ann"),
+                             Task(12, 1, {"auditor"}),
+                             Task(13, 1, {"manager"}, {}, "", 9000)};
+  ASSERT_TRUE(store->Commit(next).has_value());
+  EXPECT_EQ(RawQuery(path, "SELECT role, task_id FROM task_roles"),
+            "auditor|12\nclerk|11\nmanager|13\n");
+  EXPECT_EQ(RawQuery(path, "SELECT id, assignee, due FROM tasks ORDER BY id"),
+            "11|ann|NULL\n12||NULL\n13||9000\n");
+  EXPECT_EQ(RawQuery(path, "SELECT rowid, * FROM tasks WHERE id = 12"),
+            untouched);
+  EXPECT_EQ(Ids(store->Tasks(Filter("", "ann"))), (std::vector<Id>{11}));
+  EXPECT_EQ(Ids(store->Tasks(Filter("manager"))), (std::vector<Id>{13}));
+  EXPECT_EQ(store->Tasks(Filter("", "", 1)).value(), next.instances[0].tasks);
+  ExpectIntact(*store);
+}
+
+// Commits keep coming while the log is copied back on the checkpointer's
+// thread: the thread does run, the log stays bounded, and everything reads
+// back after reopening.
+TEST_F(SqliteStoreTest, WriteAheadLogIsCopiedBackInTheBackground) {
+  const std::string path = Path();
+  std::string before;
+  {
+    auto store = OpenSqlite(path, Synchronous("OFF"));
+    ASSERT_NE(store, nullptr);
+    ASSERT_TRUE(store->Commit(FullBatch()).has_value());
+    int most_pages = 0;
+    for (int i = 1; i <= 5000; ++i) {
+      Batch batch;
+      batch.instances = {Write(1, i)};
+      batch.instances[0].tasks = {
+          Task(1000 + static_cast<Id>(i), 1, {"clerk"})};
+      batch.events = {
+          Event(100 + static_cast<std::uint64_t>(i), 1, std::string(600, 'x'))};
+      ASSERT_TRUE(store->Commit(batch).has_value()) << i;
+      most_pages = std::max(most_pages, store->checkpoints().wal_pages);
+    }
+    const auto stats = store->checkpoints();
+    EXPECT_GT(stats.background_passes, 0);
+    // Restarted by the thread's copy and the commit's short finish, never by
+    // the inline fallback at 8,000 frames.
+    EXPECT_LT(most_pages, 8000);
+    std::printf("log at most %d frames; %ld background passes, %ld inline\n",
+                most_pages, stats.background_passes, stats.inline_checkpoints);
+    before = Dump(*store);
+  }
+  auto store = OpenSqlite(path);
+  ASSERT_NE(store, nullptr);
+  EXPECT_EQ(Dump(*store), before);
+  EXPECT_EQ(store->LoadInstance(1).value()->revision, 5001);
+  ExpectIntact(*store);
+}
+
 TEST_F(SqliteStoreTest, BadOptionsAndPathsAreRefused) {
   auto bad = SqliteStore::Open(Path(), Synchronous("sometimes"));
   ASSERT_FALSE(bad.has_value());

@@ -75,6 +75,7 @@ struct TaskRecord {
   Millis created = 0;
   std::optional<Millis> due;
   std::optional<Millis> follow_up;  // when to look at it again
+  bool operator==(const TaskRecord&) const = default;
 };
 
 struct TimerRecord {
