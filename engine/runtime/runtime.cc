@@ -107,11 +107,12 @@ InstanceState* Runtime::Find(Id id) {
 }
 
 void Runtime::EvictFinished() {
-  std::erase_if(instances_, [](const auto& entry) {
-    auto status = entry.second->status;
-    return status == InstanceStatus::kCompleted ||
-           status == InstanceStatus::kTerminated;
-  });
+  std::vector<Id> finished;
+  for (const auto& [id, s] : instances_)
+    if (s->status == InstanceStatus::kCompleted ||
+        s->status == InstanceStatus::kTerminated)
+      finished.push_back(id);
+  for (Id id : finished) Forget(id);
 }
 
 const InstanceState* Runtime::Instance(Id id) const {
@@ -162,11 +163,30 @@ void Runtime::RecordInput(InstanceState& s, Input input,
   Emit(s, std::move(e));
 }
 
+std::pair<InstanceState*, UserTask*> Runtime::FindTask(Id task_id) {
+  auto in = [task_id](InstanceState& s) -> UserTask* {
+    for (auto& t : s.tasks)
+      if (t.id == task_id) return &t;
+    return nullptr;
+  };
+  if (auto hint = task_owner_.find(task_id); hint != task_owner_.end()) {
+    if (InstanceState* s = Find(hint->second))
+      if (UserTask* t = in(*s)) return {s, t};
+  }
+  for (auto& [id, s] : instances_)  // not indexed: restored before it was
+    if (UserTask* t = in(*s)) {
+      task_owner_[task_id] = id;
+      return {s.get(), t};
+    }
+  return {nullptr, nullptr};
+}
+
 void Runtime::Emit(InstanceState& s, Event e) {
   e.seq = ++next_seq_;
   e.at = clock_.Now();
   e.instance = s.id;
   Apply(e, s);
+  if (e.type == EventType::kTaskCreated) task_owner_[e.item] = s.id;
   if (journal_on_) {
     if (keep_log_) log_.push_back(e);
     journal_.push_back(std::move(e));
@@ -462,154 +482,147 @@ bool HasRole(const std::vector<std::string>& user_roles,
 }  // namespace
 
 Result<void> Runtime::ClaimTask(Id task_id, const std::string& user) {
-  for (auto& [id, s] : instances_) {
-    for (auto& t : s->tasks) {
-      if (t.id != task_id) continue;
-      if (!users_.empty()) {
-        auto u = users_.find(user);
-        bool candidate =
-            std::find(t.candidate_users.begin(), t.candidate_users.end(),
-                      user) != t.candidate_users.end();
-        bool allowed = candidate || t.assignee == user ||
-                       (u != users_.end() &&
-                        (t.roles.empty() || HasRole(u->second, t.roles)));
-        if (!allowed) {
-          return Fail(ErrorCode::kRole, "user '" + user +
-                                            "' holds no role of task '" +
-                                            s->node(t.node).id + "'");
-        }
-      }
-      if (!t.assignee.empty() && t.assignee != user) {
-        return Fail(ErrorCode::kState, "task '" + s->node(t.node).id +
-                                           "' is claimed by '" + t.assignee +
-                                           "'");
-      }
-      Event e;
-      e.type = EventType::kTaskClaimed;
-      e.item = t.id;
-      e.node = t.node;
-      e.text = user;
-      Emit(*s, e);
-      return {};
+  auto [s, found] = FindTask(task_id);
+  if (found == nullptr)
+    return Fail(ErrorCode::kNotFound,
+                "no open task " + std::to_string(task_id));
+  UserTask& t = *found;
+  if (!users_.empty()) {
+    auto u = users_.find(user);
+    bool candidate =
+        std::find(t.candidate_users.begin(), t.candidate_users.end(), user) !=
+        t.candidate_users.end();
+    bool allowed =
+        candidate || t.assignee == user ||
+        (u != users_.end() && (t.roles.empty() || HasRole(u->second, t.roles)));
+    if (!allowed) {
+      return Fail(ErrorCode::kRole, "user '" + user +
+                                        "' holds no role of task '" +
+                                        s->node(t.node).id + "'");
     }
   }
-  return Fail(ErrorCode::kNotFound, "no open task " + std::to_string(task_id));
+  if (!t.assignee.empty() && t.assignee != user) {
+    return Fail(ErrorCode::kState, "task '" + s->node(t.node).id +
+                                       "' is claimed by '" + t.assignee + "'");
+  }
+  Event e;
+  e.type = EventType::kTaskClaimed;
+  e.item = t.id;
+  e.node = t.node;
+  e.text = user;
+  Emit(*s, e);
+  return {};
 }
 
 Result<void> Runtime::UnclaimTask(Id task_id, const std::string& user) {
-  for (auto& [id, s] : instances_) {
-    for (auto& t : s->tasks) {
-      if (t.id != task_id) continue;
-      if (t.assignee.empty())
-        return Fail(ErrorCode::kState,
-                    "task '" + s->node(t.node).id + "' is not claimed");
-      if (t.assignee != user) {
-        return Fail(ErrorCode::kRole, "only '" + t.assignee +
-                                          "' may give task '" +
-                                          s->node(t.node).id + "' back");
-      }
-      Event e;
-      e.type = EventType::kTaskClaimed;
-      e.item = t.id;
-      e.node = t.node;
-      Emit(*s, e);
-      return {};
-    }
+  auto [s, found] = FindTask(task_id);
+  if (found == nullptr)
+    return Fail(ErrorCode::kNotFound,
+                "no open task " + std::to_string(task_id));
+  UserTask& t = *found;
+  if (t.assignee.empty())
+    return Fail(ErrorCode::kState,
+                "task '" + s->node(t.node).id + "' is not claimed");
+  if (t.assignee != user) {
+    return Fail(ErrorCode::kRole, "only '" + t.assignee + "' may give task '" +
+                                      s->node(t.node).id + "' back");
   }
-  return Fail(ErrorCode::kNotFound, "no open task " + std::to_string(task_id));
+  Event e;
+  e.type = EventType::kTaskClaimed;
+  e.item = t.id;
+  e.node = t.node;
+  Emit(*s, e);
+  return {};
 }
 
 Result<void> Runtime::CompleteTask(Id task_id, const std::string& user,
                                    Variables variables) {
-  for (auto& [id, sp] : instances_) {
-    InstanceState& s = *sp;
-    for (auto& t : s.tasks) {
-      if (t.id != task_id) continue;
-      const FlowNode& n = s.node(t.node);
-      if (!users_.empty()) {
-        auto u = users_.find(user);
-        bool candidate =
-            std::find(t.candidate_users.begin(), t.candidate_users.end(),
-                      user) != t.candidate_users.end();
-        bool allowed = t.assignee == user || candidate ||
-                       (u != users_.end() &&
-                        (t.roles.empty() || HasRole(u->second, t.roles)));
-        if (!allowed) {
-          std::string roles;
-          for (const auto& r : t.roles)
-            roles += (roles.empty() ? "" : ", ") + r;
-          return Fail(ErrorCode::kRole, "user '" + user +
-                                            "' holds no role of task '" + n.id +
-                                            "' (" + roles + ")");
-        }
-      }
-      if (!t.assignee.empty() && t.assignee != user && !users_.empty()) {
-        auto u = users_.find(user);
-        if (u == users_.end() || !HasRole(u->second, t.roles)) {
-          return Fail(ErrorCode::kRole, "task '" + n.id + "' is assigned to '" +
-                                            t.assignee + "'");
-        }
-      }
-      if (t.escalation_of != kNoId) {  // the token moves with the task itself
-        RecordInput(s, {"complete", user, t.id, t.token, t.node, {}},
-                    variables);
-        Event closed;
-        closed.type = EventType::kTaskClosed;
-        closed.item = t.id;
-        closed.node = t.node;
-        closed.text = user;
-        Emit(s, closed);
-        return {};
-      }
-      // Required form fields: given now, or already set in the instance.
-      if (n.user_task) {
-        ScopeVariables vars(s, ScopeOfToken(s, t.token));
-        std::vector<std::string> missing;
-        for (const auto& f : n.user_task->form_fields) {
-          if (!f.required()) continue;
-          auto given = variables.find(f.id);
-          bool present = given != variables.end()
-                             ? !given->second.is_null()
-                             : (vars.Find(f.id) && !vars.Find(f.id)->is_null());
-          if (!present) missing.push_back(f.id);
-        }
-        if (!missing.empty()) {
-          std::string list;
-          for (const auto& m : missing) list += (list.empty() ? "" : ", ") + m;
-          return Fail(ErrorCode::kFields,
-                      "task '" + n.id + "' needs the required fields: " + list,
-                      n.id);
-        }
-      }
-      Id token = t.token;
-      Id task = t.id;
-      RecordInput(s, {"complete", user, task, token, t.node, {}}, variables);
-      Event closed;
-      closed.type = EventType::kTaskClosed;
-      closed.item = task;
-      closed.node = t.node;
-      closed.text = user;
-      SetVariables(s, ScopeOfToken(s, token), std::move(variables), true);
-      Emit(s, closed);
-      // Escalation tasks made for this task end with it.
-      std::vector<std::pair<Id, std::uint32_t>> escalations;
-      for (const auto& other : s.tasks)
-        if (other.open && other.escalation_of == task)
-          escalations.emplace_back(other.id, other.node);
-      for (const auto& [id, node] : escalations) {
-        Event cancelled;
-        cancelled.type = EventType::kTaskClosed;
-        cancelled.item = id;
-        cancelled.node = node;
-        Emit(s, cancelled);
-      }
-      Disarm(s, token);
-      Complete(s, token);
-      Drain();
-      return {};
+  auto [owner, found] = FindTask(task_id);
+  if (found == nullptr)
+    return Fail(ErrorCode::kNotFound,
+                "no open task " + std::to_string(task_id));
+  InstanceState& s = *owner;
+  UserTask& t = *found;
+  const FlowNode& n = s.node(t.node);
+  if (!users_.empty()) {
+    auto u = users_.find(user);
+    bool candidate =
+        std::find(t.candidate_users.begin(), t.candidate_users.end(), user) !=
+        t.candidate_users.end();
+    bool allowed =
+        t.assignee == user || candidate ||
+        (u != users_.end() && (t.roles.empty() || HasRole(u->second, t.roles)));
+    if (!allowed) {
+      std::string roles;
+      for (const auto& r : t.roles) roles += (roles.empty() ? "" : ", ") + r;
+      return Fail(ErrorCode::kRole, "user '" + user +
+                                        "' holds no role of task '" + n.id +
+                                        "' (" + roles + ")");
     }
   }
-  return Fail(ErrorCode::kNotFound, "no open task " + std::to_string(task_id));
+  if (!t.assignee.empty() && t.assignee != user && !users_.empty()) {
+    auto u = users_.find(user);
+    if (u == users_.end() || !HasRole(u->second, t.roles)) {
+      return Fail(ErrorCode::kRole,
+                  "task '" + n.id + "' is assigned to '" + t.assignee + "'");
+    }
+  }
+  if (t.escalation_of != kNoId) {  // the token moves with the task itself
+    RecordInput(s, {"complete", user, t.id, t.token, t.node, {}}, variables);
+    Event closed;
+    closed.type = EventType::kTaskClosed;
+    closed.item = t.id;
+    closed.node = t.node;
+    closed.text = user;
+    Emit(s, closed);
+    return {};
+  }
+  // Required form fields: given now, or already set in the instance.
+  if (n.user_task) {
+    ScopeVariables vars(s, ScopeOfToken(s, t.token));
+    std::vector<std::string> missing;
+    for (const auto& f : n.user_task->form_fields) {
+      if (!f.required()) continue;
+      auto given = variables.find(f.id);
+      bool present = given != variables.end()
+                         ? !given->second.is_null()
+                         : (vars.Find(f.id) && !vars.Find(f.id)->is_null());
+      if (!present) missing.push_back(f.id);
+    }
+    if (!missing.empty()) {
+      std::string list;
+      for (const auto& m : missing) list += (list.empty() ? "" : ", ") + m;
+      return Fail(ErrorCode::kFields,
+                  "task '" + n.id + "' needs the required fields: " + list,
+                  n.id);
+    }
+  }
+  Id token = t.token;
+  Id task = t.id;
+  RecordInput(s, {"complete", user, task, token, t.node, {}}, variables);
+  Event closed;
+  closed.type = EventType::kTaskClosed;
+  closed.item = task;
+  closed.node = t.node;
+  closed.text = user;
+  SetVariables(s, ScopeOfToken(s, token), std::move(variables), true);
+  Emit(s, closed);
+  // Escalation tasks made for this task end with it.
+  std::vector<std::pair<Id, std::uint32_t>> escalations;
+  for (const auto& other : s.tasks)
+    if (other.open && other.escalation_of == task)
+      escalations.emplace_back(other.id, other.node);
+  for (const auto& [id, node] : escalations) {
+    Event cancelled;
+    cancelled.type = EventType::kTaskClosed;
+    cancelled.item = id;
+    cancelled.node = node;
+    Emit(s, cancelled);
+  }
+  Disarm(s, token);
+  Complete(s, token);
+  Drain();
+  return {};
 }
 
 Result<void> Runtime::CorrelateMessage(const std::string& name,
@@ -838,10 +851,13 @@ void Runtime::Restore(std::unique_ptr<InstanceState> instance) {
     if (sub.conditional) ++conditional_waits_;
   if (!instance->joins.empty()) inclusive_waiting_.insert(instance->id);
   Id id = instance->id;
+  for (const auto& t : instance->tasks) task_owner_[t.id] = id;
   instances_[id] = std::move(instance);
 }
 
 void Runtime::Forget(Id instance) {
+  if (const InstanceState* s = Instance(instance))
+    for (const auto& t : s->tasks) task_owner_.erase(t.id);
   instances_.erase(instance);
   inclusive_waiting_.erase(instance);
 }

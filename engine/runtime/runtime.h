@@ -13,6 +13,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -174,6 +175,8 @@ class Runtime {
 
  private:
   InstanceState* Find(Id id);
+  // The open task and its instance, or nulls.
+  std::pair<InstanceState*, UserTask*> FindTask(Id task_id);
   Id NextId() { return ++next_id_; }
   void Emit(InstanceState& s, Event e);
   void Drain();
@@ -298,6 +301,9 @@ class Runtime {
   std::map<std::string, std::shared_ptr<const model::Calendar>> calendars_;
   std::string default_calendar_;
   std::map<Id, std::unique_ptr<InstanceState>> instances_;
+  // Task id -> the instance that opened it: a hint FindTask checks, so that
+  // a command on a task does not look through every instance in memory.
+  std::unordered_map<Id, Id> task_owner_;
   std::deque<std::pair<Id, Id>> ready_;  // (instance, token)
   std::vector<Event> log_;
   std::vector<Event> journal_;

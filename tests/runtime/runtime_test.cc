@@ -99,6 +99,43 @@ TEST(Runtime, RefusedCompletionChangesNothing) {
   EXPECT_TRUE(rt.CompleteTask(task, "anna", {{"client", "A"}, {"phone", "1"}}));
 }
 
+// A task command goes to the task's own instance among many, also once the
+// instance was read back (Forget, then Restore) and not after it was let go.
+TEST(Runtime, TaskCommandsFindTheirInstanceAmongManyAndAfterReadingBack) {
+  bpmn::ManualClock clock(At("2026-03-02T09:00:00Z"));
+  Runtime rt(clock);
+  rt.Deploy(Inline(
+      "<startEvent id=\"s\"/><userTask id=\"a\"/><userTask id=\"b\"/>"
+      "<endEvent id=\"e\"/>"
+      "<sequenceFlow id=\"f1\" sourceRef=\"s\" targetRef=\"a\"/>"
+      "<sequenceFlow id=\"f2\" sourceRef=\"a\" targetRef=\"b\"/>"
+      "<sequenceFlow id=\"f3\" sourceRef=\"b\" targetRef=\"e\"/>"));
+  std::vector<Id> ids;
+  for (int i = 0; i < 300; ++i) ids.push_back(*rt.Start("p", {}));
+  const Id middle = ids[150];
+  const Id task = rt.OpenTasks(middle).front().task->id;
+  ASSERT_TRUE(rt.ClaimTask(task, "ann"));
+  ASSERT_TRUE(rt.CompleteTask(task, "ann", {}));
+  EXPECT_EQ(rt.Waiting(middle), std::vector<std::string>{"b"});
+  EXPECT_EQ(rt.Waiting(ids[149]), std::vector<std::string>{"a"});
+  EXPECT_EQ(rt.CompleteTask(task, "ann", {}).error().code,
+            bpmn::ErrorCode::kNotFound);
+
+  const Id next = rt.OpenTasks(middle).front().task->id;
+  auto copy = std::make_unique<bpmn::runtime::InstanceState>(
+      *rt.Instance(middle));
+  rt.Forget(middle);
+  EXPECT_EQ(rt.ClaimTask(next, "ann").error().code,
+            bpmn::ErrorCode::kNotFound);
+  rt.Restore(std::move(copy));
+  ASSERT_TRUE(rt.ClaimTask(next, "ann"));
+  EXPECT_EQ(rt.UnclaimTask(next, "bob").error().code, bpmn::ErrorCode::kRole);
+  ASSERT_TRUE(rt.CompleteTask(next, "ann", {}));
+  EXPECT_EQ(rt.Instance(middle)->status,
+            bpmn::runtime::InstanceStatus::kCompleted);
+  EXPECT_EQ(rt.Waiting(ids[151]), std::vector<std::string>{"a"});
+}
+
 TEST(Runtime, ParallelJoinWaitsForEveryIncomingFlow) {
   auto defs = Inline(
       "<startEvent id=\"s\"/><parallelGateway id=\"fork\"/>"
