@@ -30,6 +30,13 @@ std::int64_t Ms(TimePoint t) { return t.time_since_epoch().count(); }
 
 // ---- writing
 
+// What the packer writes into: the record's own string, grown as needed
+// (msgpack's sbuffer starts at 8 KiB and is copied out at the end).
+struct StringBuffer {
+  std::string bytes;
+  void write(const char* data, std::size_t size) { bytes.append(data, size); }
+};
+
 class Writer {
  public:
   Writer() : packer_(&buffer_) {}
@@ -81,11 +88,11 @@ class Writer {
     for (const auto& [k, v] : vars) Array(2).Str(k).Value(v);
     return *this;
   }
-  std::string Take() { return std::string(buffer_.data(), buffer_.size()); }
+  std::string Take() { return std::move(buffer_.bytes); }
 
  private:
-  msgpack::sbuffer buffer_;
-  msgpack::packer<msgpack::sbuffer> packer_;
+  StringBuffer buffer_;
+  msgpack::packer<StringBuffer> packer_;
 };
 
 // Values: null, booleans and strings as themselves, the rest tagged arrays.
