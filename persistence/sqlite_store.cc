@@ -452,6 +452,12 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(
   if (options.busy_timeout_ms < 0) {
     return Fail(ErrorCode::kInvalidArgument, "busy_timeout_ms is negative");
   }
+  // SQLite keeps allocation statistics behind a global mutex on every
+  // malloc unless told otherwise before its first use; nothing here reads
+  // them. Later calls (SQLite already in use) change nothing.
+  static const bool kNoMemoryStatistics =
+      sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0) == SQLITE_OK;
+  (void)kNoMemoryStatistics;
   auto impl = std::make_unique<Impl>();
   impl->path = path;
   impl->options = options;
