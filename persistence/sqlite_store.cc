@@ -17,6 +17,7 @@
 #include <string_view>
 #include <utility>
 
+#include "bpmn/utf8.h"
 #include "persistence/schema.h"
 #include "persistence/wal_checkpointer.h"
 
@@ -385,11 +386,12 @@ struct SqliteStore::Impl {
   // After each commit, with the frames the write-ahead log holds. Past
   // kCheckpointPages (twice SQLite's default) the background checkpointer is
   // asked to copy them back; once it has copied all but kFinishPages or
-  // fewer, this thread copies the rest (a few pages and two syncs), after
-  // which SQLite starts the log over. Should the log reach kInlinePages
-  // anyway, or no checkpointer run, this thread does it all, as SQLite's
-  // automatic checkpoint would. The threshold sets how often a commit pays
-  // for the finish; kFinishPages bounds what it pays.
+  // fewer, or has made two passes over this log (commits writing faster
+  // than it copies), this thread copies the rest, after which SQLite starts
+  // the log over. Should the log reach kInlinePages anyway, or no
+  // checkpointer run, this thread does it all, as SQLite's automatic
+  // checkpoint would. The threshold sets how often a commit pays for the
+  // finish; the background passes bound what it pays.
   static constexpr int kCheckpointPages = 2000;
   static constexpr int kFinishPages = 250;
   static constexpr int kInlinePages = 4 * kCheckpointPages;
@@ -406,16 +408,16 @@ struct SqliteStore::Impl {
     if (!inline_now) {
       const auto status = checkpointer->status();
       if (status.busy) return SQLITE_OK;
-      if (status.backfilled > 0 && pages - status.backfilled <= kFinishPages)
+      if (status.backfilled > 0 && (pages - status.backfilled <= kFinishPages ||
+                                    status.passes_this_log >= 2))
         inline_now = true;
       else
         checkpointer->Request();
     }
-    if (inline_now) {
-      sqlite3_wal_checkpoint_v2(db, name, SQLITE_CHECKPOINT_PASSIVE, nullptr,
-                                nullptr);
+    if (inline_now &&
+        sqlite3_wal_checkpoint_v2(db, name, SQLITE_CHECKPOINT_PASSIVE, nullptr,
+                                  nullptr) == SQLITE_OK)
       ++impl.inline_checkpoints;
-    }
     return SQLITE_OK;
   }
 
@@ -484,7 +486,8 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(
   }
   if (auto r = impl->Migrate(); !r) return tl::unexpected(r.error());
   if (options.checkpoint_in_background) {
-    impl->checkpointer = WalCheckpointer::Start(path, options.busy_timeout_ms);
+    impl->checkpointer =
+        WalCheckpointer::Start(path, options.busy_timeout_ms, synchronous);
   }
   sqlite3_wal_hook(impl->db, &Impl::OnWalCommit, impl.get());
   return std::unique_ptr<SqliteStore>(new SqliteStore(std::move(impl)));
@@ -777,12 +780,18 @@ Result<void> SqliteStore::Impl::InsertTask(const TaskRecord& task,
     if (auto r = Execute(*q); !r) return tl::unexpected(r.error());
   }
   for (const std::string& role : task.roles) {
-    // A role named twice in the list is one row.
+    // A role named twice in the list is one row. A role that is not UTF-8
+    // is stored as the roles column reads back (U+FFFD for such bytes), so
+    // that DeleteTask finds it from that column.
+    const std::string as_stored =
+        FindInvalidUtf8(role) == std::string::npos
+            ? role
+            : DecodeList(EncodeList({role}), "role").value().front();
     auto q = Prepare(
         "INSERT INTO task_roles (role, task_id) VALUES (?, ?) "
         "ON CONFLICT DO NOTHING");
     if (!q) return tl::unexpected(q.error());
-    q->Text(role).Id(task.id);
+    q->Text(as_stored).Id(task.id);
     if (auto r = Execute(*q); !r) return tl::unexpected(r.error());
   }
   return {};
@@ -791,8 +800,13 @@ Result<void> SqliteStore::Impl::InsertTask(const TaskRecord& task,
 // A task's row and its role rows; `roles` is the row's JSON list.
 Result<void> SqliteStore::Impl::DeleteTask(Id task, const std::string& roles) {
   auto list = DecodeList(roles, "task " + std::to_string(task) + " roles");
-  if (!list) return tl::unexpected(list.error());
-  for (const std::string& role : *list) {
+  if (!list) {  // a damaged row: find its role rows the slow way
+    auto q = Prepare("DELETE FROM task_roles WHERE task_id = ?");
+    if (!q) return tl::unexpected(q.error());
+    q->Id(task);
+    if (auto r = Execute(*q); !r) return tl::unexpected(r.error());
+  }
+  for (const std::string& role : list ? *list : std::vector<std::string>{}) {
     auto q = Prepare("DELETE FROM task_roles WHERE role = ? AND task_id = ?");
     if (!q) return tl::unexpected(q.error());
     q->Text(role).Id(task);

@@ -24,8 +24,9 @@ struct SqliteOptions {
   // fails with kConflict "database is busy".
   int busy_timeout_ms = 5000;
   // Copy the write-ahead log back into the file on a thread of its own
-  // (persistence/wal_checkpointer.h) instead of inside the commit that
-  // fills it; false keeps SQLite's checkpoint inside that commit.
+  // (persistence/wal_checkpointer.h), a commit only finishing the last
+  // frames; false copies it all inside the commit that fills the log past
+  // 2,000 frames, as SQLite itself would past 1,000.
   bool checkpoint_in_background = true;
   // Test hook: the k-th statement executed inside Commit, counted from open
   // (1-based, BEGIN and COMMIT included), fails as an I/O error would. 0 means
@@ -37,7 +38,9 @@ class SqliteStore final : public store::Store {
  public:
   // Opens or creates the file and runs the migrations it lacks. Fails with
   // kIo when the file cannot be opened or was written by a newer schema, and
-  // with kInvalidArgument for a bad option.
+  // with kInvalidArgument for a bad option. The first Open in a process turns
+  // SQLite's memory statistics off (sqlite3_config MEMSTATUS: a global mutex
+  // on every allocation) unless SQLite is already in use there.
   static Result<std::unique_ptr<SqliteStore>> Open(
       const std::string& path, const SqliteOptions& options = {});
   ~SqliteStore() override;

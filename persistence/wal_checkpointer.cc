@@ -4,8 +4,9 @@
 
 namespace bpmn::persistence {
 
-std::unique_ptr<WalCheckpointer> WalCheckpointer::Start(const std::string& path,
-                                                        int busy_timeout_ms) {
+std::unique_ptr<WalCheckpointer> WalCheckpointer::Start(
+    const std::string& path, int busy_timeout_ms,
+    const std::string& synchronous) {
   sqlite3* db = nullptr;
   if (sqlite3_open_v2(path.c_str(), &db,
                       SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX,
@@ -16,8 +17,9 @@ std::unique_ptr<WalCheckpointer> WalCheckpointer::Start(const std::string& path,
   sqlite3_busy_timeout(db, busy_timeout_ms);
   // A connection learns that the file is in WAL mode when it first reads it;
   // until then it has no log to checkpoint.
-  if (sqlite3_exec(db, "SELECT count(*) FROM sqlite_master", nullptr, nullptr,
-                   nullptr) != SQLITE_OK) {
+  const std::string setup = "PRAGMA synchronous = " + synchronous +
+                            "; SELECT count(*) FROM sqlite_master";
+  if (sqlite3_exec(db, setup.c_str(), nullptr, nullptr, nullptr) != SQLITE_OK) {
     sqlite3_close_v2(db);
     return nullptr;
   }
@@ -39,7 +41,7 @@ WalCheckpointer::~WalCheckpointer() {
 
 WalCheckpointer::Status WalCheckpointer::status() const {
   std::lock_guard lock(mutex_);
-  return {requested_ || running_, backfilled_, passes_};
+  return {requested_ || running_, backfilled_, passes_this_log_, passes_};
 }
 
 void WalCheckpointer::Request() {
@@ -53,6 +55,7 @@ void WalCheckpointer::Request() {
 void WalCheckpointer::LogRestarted() {
   std::lock_guard lock(mutex_);
   backfilled_ = 0;
+  passes_this_log_ = 0;
   ++generation_;
 }
 
@@ -73,7 +76,10 @@ void WalCheckpointer::Run() {
     lock.lock();
     running_ = false;
     ++passes_;
-    if (rc == SQLITE_OK && generation == generation_) backfilled_ = copied;
+    if (rc == SQLITE_OK && generation == generation_ && copied > 0) {
+      backfilled_ = copied;
+      ++passes_this_log_;
+    }
   }
 }
 

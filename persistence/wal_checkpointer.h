@@ -21,18 +21,22 @@ namespace bpmn::persistence {
 
 class WalCheckpointer {
  public:
-  // Opens the second connection and starts the thread; nothing when the file
-  // cannot be opened again (the store then checkpoints inline).
+  // Opens the second connection with the store's `synchronous` setting (a
+  // checkpoint syncs the log and the file only under FULL or EXTRA) and
+  // starts the thread; nothing when the file cannot be opened again (the
+  // store then checkpoints inline).
   static std::unique_ptr<WalCheckpointer> Start(const std::string& path,
-                                                int busy_timeout_ms);
+                                                int busy_timeout_ms,
+                                                const std::string& synchronous);
   ~WalCheckpointer();
   WalCheckpointer(const WalCheckpointer&) = delete;
   WalCheckpointer& operator=(const WalCheckpointer&) = delete;
 
   struct Status {
-    bool busy = false;   // a pass requested or running
-    int backfilled = 0;  // frames of the current log copied so far
-    long passes = 0;     // passes run since Start
+    bool busy = false;        // a pass requested or running
+    int backfilled = 0;       // frames of the current log copied so far
+    int passes_this_log = 0;  // passes that copied frames of the current log
+    long passes = 0;          // passes run since Start
   };
   Status status() const;
   // Asks for one pass (a request while one is pending folds into it).
@@ -51,6 +55,7 @@ class WalCheckpointer {
   bool running_ = false;
   bool stopping_ = false;
   int backfilled_ = 0;
+  int passes_this_log_ = 0;
   long passes_ = 0;
   long generation_ = 0;  // LogRestarted calls; a pass across one is dropped
   std::thread thread_;

@@ -30,6 +30,9 @@ std::string HashOf(const std::string& text) {
   return out;
 }
 
+// Visits a summary builder may hold before the engine lets it go.
+constexpr std::size_t kMaxBuilderVisits = 500;
+
 bool Finished(runtime::InstanceStatus status) {
   return status == runtime::InstanceStatus::kCompleted ||
          status == runtime::InstanceStatus::kTerminated;
@@ -466,9 +469,16 @@ Result<void> Engine::Flush() {
     auto builder = summaries_.find(s->id);
     if (builder == summaries_.end() && w.expected_revision == 0)
       builder = summaries_.try_emplace(s->id).first;
-    if (builder != summaries_.end())
+    if (builder != summaries_.end()) {
       for (const auto* e : by_instance[s->id])
         builder->second.Add(*e, *s->definitions);
+      // A long-lived instance (a loop, a recurring reminder) is not held in
+      // memory visit by visit: its history will do when it finishes.
+      if (builder->second.visits() > kMaxBuilderVisits) {
+        summaries_.erase(builder);
+        builder = summaries_.end();
+      }
+    }
     if (!Finished(s->status)) continue;
     Result<runtime::InstanceSummary> summary;
     if (builder != summaries_.end()) {

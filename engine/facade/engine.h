@@ -122,7 +122,8 @@ class Engine {
   Result<void> CommitGroup();
 
   // Reads one instance again from the store (as a server does after a
-  // restart), or everything.
+  // restart), or everything. A finished instance read back is not kept in
+  // memory (unless keep_finished).
   Result<void> ReloadInstance(Id instance);
   Result<void> Reload();
 

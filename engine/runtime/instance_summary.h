@@ -49,6 +49,7 @@ class SummaryBuilder {
   // nodes and flows of.
   void Add(const Event& e, const model::Definitions& definitions);
   InstanceSummary Take();
+  std::size_t visits() const { return summary_.visits.size(); }
 
  private:
   InstanceSummary summary_;

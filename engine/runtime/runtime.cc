@@ -172,6 +172,7 @@ std::pair<InstanceState*, UserTask*> Runtime::FindTask(Id task_id) {
   if (auto hint = task_owner_.find(task_id); hint != task_owner_.end()) {
     if (InstanceState* s = Find(hint->second))
       if (UserTask* t = in(*s)) return {s, t};
+    task_owner_.erase(hint);  // stale: the task went another way
   }
   for (auto& [id, s] : instances_)  // not indexed: restored before it was
     if (UserTask* t = in(*s)) {
@@ -187,6 +188,7 @@ void Runtime::Emit(InstanceState& s, Event e) {
   e.instance = s.id;
   Apply(e, s);
   if (e.type == EventType::kTaskCreated) task_owner_[e.item] = s.id;
+  if (e.type == EventType::kTaskClosed) task_owner_.erase(e.item);
   if (journal_on_) {
     if (keep_log_) log_.push_back(e);
     journal_.push_back(std::move(e));

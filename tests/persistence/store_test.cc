@@ -920,8 +920,13 @@ TEST_F(SqliteStoreTest, TaskRowsFollowTheOpenTasks) {
   first.instances[0].tasks = {Task(10, 1, {"clerk", "manager"}),
                               Task(11, 1, {"clerk"}), Task(12, 1, {"auditor"})};
   ASSERT_TRUE(store->Commit(first).has_value());
-  const std::string untouched =
-      RawQuery(path, "SELECT rowid, * FROM tasks WHERE id = 12");
+  // Which rows the next commit deletes and inserts, as triggers see them.
+  RawExec(path,
+          "CREATE TABLE gone (id INTEGER); CREATE TABLE came (id INTEGER);"
+          "CREATE TRIGGER task_gone AFTER DELETE ON tasks "
+          "BEGIN INSERT INTO gone VALUES (old.id); END;"
+          "CREATE TRIGGER task_came AFTER INSERT ON tasks "
+          "BEGIN INSERT INTO came VALUES (new.id); END;");
 
   Batch next;
   next.instances = {Write(1, 1)};
@@ -933,12 +938,29 @@ TEST_F(SqliteStoreTest, TaskRowsFollowTheOpenTasks) {
             "auditor|12\nclerk|11\nmanager|13\n");
   EXPECT_EQ(RawQuery(path, "SELECT id, assignee, due FROM tasks ORDER BY id"),
             "11|ann|NULL\n12||NULL\n13||9000\n");
-  EXPECT_EQ(RawQuery(path, "SELECT rowid, * FROM tasks WHERE id = 12"),
-            untouched);
+  EXPECT_EQ(RawQuery(path, "SELECT id FROM gone ORDER BY id"), "10\n11\n");
+  EXPECT_EQ(RawQuery(path, "SELECT id FROM came ORDER BY id"), "11\n13\n");
   EXPECT_EQ(Ids(store->Tasks(Filter("", "ann"))), (std::vector<Id>{11}));
   EXPECT_EQ(Ids(store->Tasks(Filter("manager"))), (std::vector<Id>{13}));
   EXPECT_EQ(store->Tasks(Filter("", "", 1)).value(), next.instances[0].tasks);
   ExpectIntact(*store);
+}
+
+// A role that is not UTF-8 is stored as the roles column reads it back, so
+// closing its task still removes its role row.
+TEST_F(SqliteStoreTest, RoleRowsOfAnInvalidUtf8RoleGoWithTheirTask) {
+  const std::string path = Path();
+  auto store = OpenSqlite(path);
+  ASSERT_NE(store, nullptr);
+  Batch first;
+  first.instances = {Write(1, 0)};
+  first.instances[0].tasks = {Task(10, 1, {"clerk", "bad\xff"})};
+  ASSERT_TRUE(store->Commit(first).has_value());
+  EXPECT_EQ(RawQuery(path, "SELECT count(*) FROM task_roles"), "2\n");
+  Batch next;
+  next.instances = {Write(1, 1)};
+  ASSERT_TRUE(store->Commit(next).has_value());
+  EXPECT_EQ(RawQuery(path, "SELECT count(*) FROM task_roles"), "0\n");
 }
 
 // Commits keep coming while the log is copied back on the checkpointer's

@@ -104,12 +104,12 @@ TEST(Runtime, RefusedCompletionChangesNothing) {
 TEST(Runtime, TaskCommandsFindTheirInstanceAmongManyAndAfterReadingBack) {
   bpmn::ManualClock clock(At("2026-03-02T09:00:00Z"));
   Runtime rt(clock);
-  rt.Deploy(Inline(
-      "<startEvent id=\"s\"/><userTask id=\"a\"/><userTask id=\"b\"/>"
-      "<endEvent id=\"e\"/>"
-      "<sequenceFlow id=\"f1\" sourceRef=\"s\" targetRef=\"a\"/>"
-      "<sequenceFlow id=\"f2\" sourceRef=\"a\" targetRef=\"b\"/>"
-      "<sequenceFlow id=\"f3\" sourceRef=\"b\" targetRef=\"e\"/>"));
+  rt.Deploy(
+      Inline("<startEvent id=\"s\"/><userTask id=\"a\"/><userTask id=\"b\"/>"
+             "<endEvent id=\"e\"/>"
+             "<sequenceFlow id=\"f1\" sourceRef=\"s\" targetRef=\"a\"/>"
+             "<sequenceFlow id=\"f2\" sourceRef=\"a\" targetRef=\"b\"/>"
+             "<sequenceFlow id=\"f3\" sourceRef=\"b\" targetRef=\"e\"/>"));
   std::vector<Id> ids;
   for (int i = 0; i < 300; ++i) ids.push_back(*rt.Start("p", {}));
   const Id middle = ids[150];
@@ -122,11 +122,10 @@ TEST(Runtime, TaskCommandsFindTheirInstanceAmongManyAndAfterReadingBack) {
             bpmn::ErrorCode::kNotFound);
 
   const Id next = rt.OpenTasks(middle).front().task->id;
-  auto copy = std::make_unique<bpmn::runtime::InstanceState>(
-      *rt.Instance(middle));
+  auto copy =
+      std::make_unique<bpmn::runtime::InstanceState>(*rt.Instance(middle));
   rt.Forget(middle);
-  EXPECT_EQ(rt.ClaimTask(next, "ann").error().code,
-            bpmn::ErrorCode::kNotFound);
+  EXPECT_EQ(rt.ClaimTask(next, "ann").error().code, bpmn::ErrorCode::kNotFound);
   rt.Restore(std::move(copy));
   ASSERT_TRUE(rt.ClaimTask(next, "ann"));
   EXPECT_EQ(rt.UnclaimTask(next, "bob").error().code, bpmn::ErrorCode::kRole);
