@@ -483,25 +483,26 @@ bool HasRole(const std::vector<std::string>& user_roles,
 }
 }  // namespace
 
+bool Runtime::MayWorkOn(const UserTask& t, const std::string& user) const {
+  if (users_.empty()) return true;  // no identity table: anyone may
+  if (t.assignee == user) return true;
+  if (std::find(t.candidate_users.begin(), t.candidate_users.end(), user) !=
+      t.candidate_users.end())
+    return true;
+  auto u = users_.find(user);
+  return u != users_.end() && (t.roles.empty() || HasRole(u->second, t.roles));
+}
+
 Result<void> Runtime::ClaimTask(Id task_id, const std::string& user) {
   auto [s, found] = FindTask(task_id);
   if (found == nullptr)
     return Fail(ErrorCode::kNotFound,
                 "no open task " + std::to_string(task_id));
   UserTask& t = *found;
-  if (!users_.empty()) {
-    auto u = users_.find(user);
-    bool candidate =
-        std::find(t.candidate_users.begin(), t.candidate_users.end(), user) !=
-        t.candidate_users.end();
-    bool allowed =
-        candidate || t.assignee == user ||
-        (u != users_.end() && (t.roles.empty() || HasRole(u->second, t.roles)));
-    if (!allowed) {
-      return Fail(ErrorCode::kRole, "user '" + user +
-                                        "' holds no role of task '" +
-                                        s->node(t.node).id + "'");
-    }
+  if (!MayWorkOn(t, user)) {
+    return Fail(ErrorCode::kRole, "user '" + user +
+                                      "' holds no role of task '" +
+                                      s->node(t.node).id + "'");
   }
   if (!t.assignee.empty() && t.assignee != user) {
     return Fail(ErrorCode::kState, "task '" + s->node(t.node).id +
@@ -546,21 +547,12 @@ Result<void> Runtime::CompleteTask(Id task_id, const std::string& user,
   InstanceState& s = *owner;
   UserTask& t = *found;
   const FlowNode& n = s.node(t.node);
-  if (!users_.empty()) {
-    auto u = users_.find(user);
-    bool candidate =
-        std::find(t.candidate_users.begin(), t.candidate_users.end(), user) !=
-        t.candidate_users.end();
-    bool allowed =
-        t.assignee == user || candidate ||
-        (u != users_.end() && (t.roles.empty() || HasRole(u->second, t.roles)));
-    if (!allowed) {
-      std::string roles;
-      for (const auto& r : t.roles) roles += (roles.empty() ? "" : ", ") + r;
-      return Fail(ErrorCode::kRole, "user '" + user +
-                                        "' holds no role of task '" + n.id +
-                                        "' (" + roles + ")");
-    }
+  if (!MayWorkOn(t, user)) {
+    std::string roles;
+    for (const auto& r : t.roles) roles += (roles.empty() ? "" : ", ") + r;
+    return Fail(ErrorCode::kRole, "user '" + user +
+                                      "' holds no role of task '" + n.id +
+                                      "' (" + roles + ")");
   }
   if (!t.assignee.empty() && t.assignee != user && !users_.empty()) {
     auto u = users_.find(user);

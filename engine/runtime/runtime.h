@@ -175,6 +175,10 @@ class Runtime {
 
  private:
   InstanceState* Find(Id id);
+  // Whether `user` may claim or complete `t`: anyone while no users are
+  // known; else its assignee, a candidate user, or a holder of one of its
+  // roles (any known user when it names none).
+  bool MayWorkOn(const UserTask& t, const std::string& user) const;
   // The open task and its instance, or nulls.
   std::pair<InstanceState*, UserTask*> FindTask(Id task_id);
   Id NextId() { return ++next_id_; }
