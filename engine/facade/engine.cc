@@ -218,6 +218,28 @@ Result<runtime::InstanceSummary> Engine::Summarize(
   return builder.Take();
 }
 
+Result<std::optional<runtime::InstanceSummary>> Engine::SummaryOnCommit(
+    const runtime::InstanceState& s, bool is_new,
+    const std::vector<const runtime::Event*>& pending) {
+  auto builder = summaries_.find(s.id);
+  if (builder == summaries_.end() && is_new)
+    builder = summaries_.try_emplace(s.id).first;
+  if (builder != summaries_.end()) {
+    for (const auto* e : pending) builder->second.Add(*e, *s.definitions);
+    // A long-lived instance (a loop, a recurring reminder) is not held in
+    // memory visit by visit: its history will do when it finishes.
+    if (builder->second.visits() > kMaxBuilderVisits) {
+      summaries_.erase(builder);
+      builder = summaries_.end();
+    }
+  }
+  if (!Finished(s.status)) return std::nullopt;
+  if (builder == summaries_.end()) return Summarize(s, pending);
+  runtime::InstanceSummary summary = builder->second.Take();
+  summaries_.erase(builder);
+  return summary;
+}
+
 Result<runtime::InstanceSummary> Engine::Summarize(Id instance) const {
   auto s = ReadInstance(instance);
   if (!s) return tl::unexpected(s.error());
@@ -466,34 +488,17 @@ Result<void> Engine::Flush() {
   for (const auto& w : batch.instances) {
     const auto* s = runtime_->Instance(w.instance.id);
     if (!s) continue;
-    auto builder = summaries_.find(s->id);
-    if (builder == summaries_.end() && w.expected_revision == 0)
-      builder = summaries_.try_emplace(s->id).first;
-    if (builder != summaries_.end()) {
-      for (const auto* e : by_instance[s->id])
-        builder->second.Add(*e, *s->definitions);
-      // A long-lived instance (a loop, a recurring reminder) is not held in
-      // memory visit by visit: its history will do when it finishes.
-      if (builder->second.visits() > kMaxBuilderVisits) {
-        summaries_.erase(builder);
-        builder = summaries_.end();
-      }
-    }
-    if (!Finished(s->status)) continue;
-    Result<runtime::InstanceSummary> summary;
-    if (builder != summaries_.end()) {
-      summary = builder->second.Take();
-      summaries_.erase(builder);
-    } else {
-      summary = Summarize(*s, by_instance[s->id]);
-    }
+    auto summary =
+        SummaryOnCommit(*s, w.expected_revision == 0, by_instance[s->id]);
     if (!summary) {
       summarized = tl::unexpected(summary.error());
       break;
     }
+    if (!*summary) continue;  // not finished
     batch.summaries.push_back({s->id, w.instance.key, w.instance.version,
                                s->business_key, w.instance.started_at,
-                               Ms(summary->ended), EncodeSummary(*summary)});
+                               Ms((*summary)->ended),
+                               EncodeSummary(**summary)});
   }
   std::vector<store::TimerRecord> start_timers;
   for (const auto& t : globals.start_timers)

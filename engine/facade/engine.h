@@ -190,6 +190,12 @@ class Engine {
   Result<void> LoadAll();
   store::InstanceWrite WriteOf(const runtime::InstanceState& s) const;
   Result<store::InstanceRecord> LoadRecord(Id instance) const;
+  // Feeds the instance's builder (started here for a new instance) with
+  // the events of the commit under way; for a finished instance, its
+  // summary, from the builder or else from its history (Summarize).
+  Result<std::optional<runtime::InstanceSummary>> SummaryOnCommit(
+      const runtime::InstanceState& s, bool is_new,
+      const std::vector<const runtime::Event*>& pending);
   // Its stored history, then events not yet committed.
   Result<runtime::InstanceSummary> Summarize(
       const runtime::InstanceState& s,
