@@ -20,6 +20,7 @@
 #include "bpmn/utf8.h"
 #include "persistence/schema.h"
 #include "persistence/wal_checkpointer.h"
+#include "persistence/wal_write_buffer.h"
 
 namespace bpmn::persistence {
 
@@ -463,10 +464,13 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(
   auto impl = std::make_unique<Impl>();
   impl->path = path;
   impl->options = options;
+  const bool log_synced_per_commit =
+      synchronous == "FULL" || synchronous == "EXTRA";
   const int rc = sqlite3_open_v2(
       path.c_str(), &impl->db,
       SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
-      nullptr);
+      options.gather_log_writes && log_synced_per_commit ? WalWriteBufferVfs()
+                                                         : nullptr);
   if (rc != SQLITE_OK) {
     return Fail(ErrorCode::kIo,
                 path + ": cannot open: " +

@@ -28,6 +28,11 @@ struct SqliteOptions {
   // frames; false copies it all inside the commit that fills the log past
   // 2,000 frames, as SQLite itself would past 1,000.
   bool checkpoint_in_background = true;
+  // Hand each commit's write-ahead log frames to the file in one write
+  // instead of two per page (persistence/wal_write_buffer.h). Only under
+  // synchronous FULL or EXTRA, where every commit syncs the log; ignored
+  // otherwise.
+  bool gather_log_writes = true;
   // Test hook: the k-th statement executed inside Commit, counted from open
   // (1-based, BEGIN and COMMIT included), fails as an I/O error would. 0 means
   // never.

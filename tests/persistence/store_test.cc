@@ -1000,6 +1000,56 @@ TEST_F(SqliteStoreTest, WriteAheadLogIsCopiedBackInTheBackground) {
   ExpectIntact(*store);
 }
 
+// Under synchronous FULL a commit's log frames reach the file in one write
+// (persistence/wal_write_buffer.h). A commit far larger than the page cache
+// (SQLite writes frames before the commit and reads them back) and than one
+// write of the unix VFS (128 KiB) commits whole; another connection sees it
+// at once; one that fails at its end leaves nothing behind; the file reads
+// back the same after reopening.
+TEST_F(SqliteStoreTest, LargeCommitsWithGatheredLogWritesAreWholeOrNothing) {
+  auto writer = OpenSqlite(Path());
+  auto reader = OpenSqlite(Path(), Synchronous("NORMAL"));
+  ASSERT_TRUE(writer && reader);
+  ASSERT_TRUE(writer->Commit(FullBatch()).has_value());
+  auto big_batch = [](int first, std::int64_t expected_of_first) {
+    Batch batch;
+    for (int i = 0; i < 400; ++i) {
+      InstanceWrite w =
+          Write(static_cast<Id>(first + i), i == 0 ? expected_of_first : 0);
+      w.instance.snapshot = std::string(8000, static_cast<char>('a' + i % 26));
+      w.tasks = {Task(static_cast<Id>(100000 + first + i),
+                      static_cast<Id>(first + i), {"clerk"})};
+      batch.instances.push_back(std::move(w));
+    }
+    return batch;
+  };
+  // 400 instances of 8 KB: over 3 MB of log, the page cache holds 2 MB.
+  ASSERT_TRUE(writer->Commit(big_batch(100, 0)).has_value());
+  const std::string committed = Dump(*writer);
+  EXPECT_EQ(Dump(*reader), committed);
+  EXPECT_EQ(reader->LoadInstance(499).value()->snapshot,
+            std::string(8000, static_cast<char>('a' + 399 % 26)));
+
+  // Fails at its last instance (already stored): 3 MB written, then undone.
+  Batch failing = big_batch(1000, 0);
+  failing.instances.back().instance.id = 499;
+  auto refused = writer->Commit(failing);
+  ASSERT_FALSE(refused.has_value());
+  ExpectConflict(refused, "instance 499: already exists");
+  EXPECT_EQ(Dump(*writer), committed);
+  EXPECT_EQ(Dump(*reader), committed);
+
+  ASSERT_TRUE(writer->Commit(big_batch(2000, 0)).has_value());
+  const std::string last = Dump(*writer);
+  EXPECT_EQ(Dump(*reader), last);
+  writer.reset();
+  reader.reset();
+  auto reopened = OpenSqlite(Path());
+  ASSERT_NE(reopened, nullptr);
+  EXPECT_EQ(Dump(*reopened), last);
+  ExpectIntact(*reopened);
+}
+
 TEST_F(SqliteStoreTest, BadOptionsAndPathsAreRefused) {
   auto bad = SqliteStore::Open(Path(), Synchronous("sometimes"));
   ASSERT_FALSE(bad.has_value());
