@@ -130,9 +130,12 @@ std::vector<const InstanceState*> Runtime::Family(Id id) const {
   std::vector<const InstanceState*> out;
   if (const InstanceState* root = Instance(id)) out.push_back(root);
   for (std::size_t i = 0; i < out.size(); ++i) {
-    for (const auto& [cid, s] : instances_) {
-      if (s->parent_instance == out[i]->id) out.push_back(s.get());
-    }
+    auto [first, last] = children_.equal_range(out[i]->id);
+    std::vector<Id> children;
+    for (auto it = first; it != last; ++it) children.push_back(it->second);
+    std::sort(children.begin(), children.end());  // id order, as before
+    for (Id child : children)
+      if (const InstanceState* s = Instance(child)) out.push_back(s);
   }
   return out;
 }
@@ -440,6 +443,7 @@ Result<Id> Runtime::StartInstance(
   state->process = process;
   InstanceState& s = *state;
   instances_[s.id] = std::move(state);
+  if (parent_instance != kNoId) children_.emplace(parent_instance, s.id);
   Event started;
   started.type = EventType::kInstanceStarted;
   started.node = start_node;
@@ -841,17 +845,28 @@ void Runtime::RestoreGlobals(Globals globals) {
 }
 
 void Runtime::Restore(std::unique_ptr<InstanceState> instance) {
+  const Id id = instance->id;
+  Forget(id);  // a restored copy replaces the one in memory
   for (const auto& sub : instance->subscriptions)
     if (sub.conditional) ++conditional_waits_;
-  if (!instance->joins.empty()) inclusive_waiting_.insert(instance->id);
-  Id id = instance->id;
+  if (!instance->joins.empty()) inclusive_waiting_.insert(id);
   for (const auto& t : instance->tasks) task_owner_[t.id] = id;
+  if (instance->parent_instance != kNoId)
+    children_.emplace(instance->parent_instance, id);
   instances_[id] = std::move(instance);
 }
 
 void Runtime::Forget(Id instance) {
-  if (const InstanceState* s = Instance(instance))
+  if (const InstanceState* s = Instance(instance)) {
     for (const auto& t : s->tasks) task_owner_.erase(t.id);
+    auto [first, last] = children_.equal_range(s->parent_instance);
+    for (auto it = first; it != last; ++it) {
+      if (it->second == instance) {
+        children_.erase(it);
+        break;
+      }
+    }
+  }
   instances_.erase(instance);
   inclusive_waiting_.erase(instance);
 }

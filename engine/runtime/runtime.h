@@ -308,6 +308,9 @@ class Runtime {
   // Task id -> the instance that opened it: a hint FindTask checks, so that
   // a command on a task does not look through every instance in memory.
   std::unordered_map<Id, Id> task_owner_;
+  // Parent instance -> the instances its call activities started (in
+  // memory), so that Family does not look through every instance.
+  std::unordered_multimap<Id, Id> children_;
   std::deque<std::pair<Id, Id>> ready_;  // (instance, token)
   std::vector<Event> log_;
   std::vector<Event> journal_;

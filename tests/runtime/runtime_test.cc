@@ -5,6 +5,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "model/iso8601.h"
 #include "parser/bpmn_reader.h"
 
@@ -133,6 +135,63 @@ TEST(Runtime, TaskCommandsFindTheirInstanceAmongManyAndAfterReadingBack) {
   EXPECT_EQ(rt.Instance(middle)->status,
             bpmn::runtime::InstanceStatus::kCompleted);
   EXPECT_EQ(rt.Waiting(ids[151]), std::vector<std::string>{"a"});
+}
+
+// An instance's open tasks include those of the instances its call
+// activities started, and only those, also when a called instance is read
+// back (Forget, then Restore) and once it is let go.
+TEST(Runtime, CalledInstancesBelongToTheirCallersFamily) {
+  auto read = bpmn::parser::ReadBpmnString(R"(<definitions
+      xmlns="http://www.omg.org/spec/BPMN/20100524/MODEL">
+    <process id="main" isExecutable="true">
+      <startEvent id="s"/>
+      <parallelGateway id="fork"/>
+      <callActivity id="call" calledElement="child"/>
+      <userTask id="review"/>
+      <endEvent id="e1"/><endEvent id="e2"/>
+      <sequenceFlow id="f1" sourceRef="s" targetRef="fork"/>
+      <sequenceFlow id="f2" sourceRef="fork" targetRef="call"/>
+      <sequenceFlow id="f3" sourceRef="fork" targetRef="review"/>
+      <sequenceFlow id="f4" sourceRef="call" targetRef="e1"/>
+      <sequenceFlow id="f5" sourceRef="review" targetRef="e2"/>
+    </process>
+    <process id="child">
+      <startEvent id="cs"/><userTask id="work"/><endEvent id="ce"/>
+      <sequenceFlow id="c1" sourceRef="cs" targetRef="work"/>
+      <sequenceFlow id="c2" sourceRef="work" targetRef="ce"/>
+    </process></definitions>)");
+  ASSERT_TRUE(read.ok());
+  bpmn::ManualClock clock(At("2026-03-02T09:00:00Z"));
+  Runtime rt(clock);
+  rt.Deploy(read.definitions);
+  const Id first = *rt.Start("main", {});
+  const Id second = *rt.Start("main", {});
+  auto elements = [&](Id id) {
+    std::vector<std::pair<Id, std::string>> out;
+    for (const auto& ref : rt.OpenTasks(id))
+      out.emplace_back(ref.instance->id, ref.instance->node(ref.task->node).id);
+    std::sort(out.begin(), out.end());
+    return out;
+  };
+  auto first_tasks = elements(first);
+  ASSERT_EQ(first_tasks.size(), 2u);
+  EXPECT_EQ(first_tasks[0], std::make_pair(first, std::string("review")));
+  const Id child = first_tasks[1].first;
+  EXPECT_NE(child, first);
+  EXPECT_EQ(first_tasks[1].second, "work");
+  for (const auto& [owner, element] : elements(second))
+    EXPECT_NE(owner, child) << "another caller's called instance";
+
+  auto copy =
+      std::make_unique<bpmn::runtime::InstanceState>(*rt.Instance(child));
+  rt.Forget(child);
+  EXPECT_EQ(elements(first),
+            (std::vector<std::pair<Id, std::string>>{{first, "review"}}));
+  rt.Restore(std::move(copy));
+  EXPECT_EQ(elements(first), first_tasks);
+  const Id work = rt.OpenTasks(child).front().task->id;
+  ASSERT_TRUE(rt.CompleteTask(work, "u", {}));
+  EXPECT_EQ(rt.Waiting(first), std::vector<std::string>{"review"});
 }
 
 TEST(Runtime, ParallelJoinWaitsForEveryIncomingFlow) {
