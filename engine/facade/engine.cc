@@ -336,8 +336,7 @@ Result<T> Engine::Command(F&& run) {
       }
     }
     Result<T> out = run();
-    for (auto& e : runtime_->TakeJournal())
-      pending_events_.push_back(std::move(e));
+    runtime_->TakeJournal(pending_events_);
     if (grouping_) return out;
     auto committed = Flush();
     store_.EndWrite();  // when Flush had nothing to commit

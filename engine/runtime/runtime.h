@@ -8,6 +8,7 @@
 
 #include <deque>
 #include <functional>
+#include <iterator>
 #include <map>
 #include <memory>
 #include <optional>
@@ -141,7 +142,13 @@ class Runtime {
   // For a durable engine: the events emitted since the last call, collected
   // while `set_journal(true)`.
   void set_journal(bool on) { journal_on_ = on; }
-  std::vector<Event> TakeJournal() { return std::exchange(journal_, {}); }
+  // Moves the journal's events to the end of `into`; the journal keeps its
+  // room for the next command's.
+  void TakeJournal(std::vector<Event>& into) {
+    into.insert(into.end(), std::make_move_iterator(journal_.begin()),
+                std::make_move_iterator(journal_.end()));
+    journal_.clear();
+  }
 
   // State beside the instances, saved and restored by a durable engine.
   struct StartTimer {
