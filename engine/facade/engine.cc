@@ -106,7 +106,7 @@ Result<std::unique_ptr<Engine>> Engine::Open(store::Store& store,
 }
 
 Result<void> Engine::LoadAll() {
-  auto rt = std::make_unique<runtime::Runtime>(clock_);
+  auto rt = std::make_unique<runtime::Runtime>(command_clock_);
   rt->set_journal(true);
   rt->set_keep_log(false);
   for (const auto& [type, handler] : handlers_)
@@ -335,7 +335,10 @@ Result<T> Engine::Command(F&& run) {
         return tl::unexpected(fresh.error());
       }
     }
-    Result<T> out = run();
+    Result<T> out = [&] {
+      CommandClock::Hold instant(command_clock_);
+      return run();
+    }();
     runtime_->TakeJournal(pending_events_);
     if (grouping_) return out;
     auto committed = Flush();
@@ -609,7 +612,8 @@ Result<std::vector<Deployment>> Engine::Deploy(const std::string& name,
         }
         std::int64_t id = 1;
         for (const auto& d : definitions_) id = std::max(id, d.id + 1);
-        store::DefinitionsRecord record{id, name, hash, xml, Ms(clock_.Now())};
+        store::DefinitionsRecord record{id, name, hash, xml,
+                                        Ms(command_clock_.Now())};
         pending_.definitions.push_back(record);
         record.xml.clear();
         definitions_.push_back(std::move(record));

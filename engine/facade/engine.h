@@ -25,6 +25,7 @@
 #include "bpmn/clock.h"
 #include "bpmn/result.h"
 #include "bpmn/store.h"
+#include "facade/command_clock.h"
 #include "runtime/instance_summary.h"
 #include "runtime/runtime.h"
 
@@ -212,6 +213,8 @@ class Engine {
 
   store::Store& store_;
   const Clock& clock_;
+  // What the runtime and the records see: one instant per command.
+  CommandClock command_clock_{clock_};
   EngineOptions options_;
   std::unique_ptr<runtime::Runtime> runtime_;
   std::map<std::string, runtime::JobHandler> handlers_;
