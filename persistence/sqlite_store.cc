@@ -684,14 +684,16 @@ Result<void> SqliteStore::Impl::WriteInstance(const InstanceWrite& write) {
   const std::string name = "instance " + std::to_string(record.id);
   const bool is_new = write.expected_revision == 0;
   // What an update can change: the rest of the row is fixed at the insert,
-  // so its indexes (business key) are not rewritten at every commit.
+  // so its indexes (business key) are not rewritten at every commit. The
+  // state (indexed too) is rewritten only when it changes: the update first
+  // expects it unchanged.
   auto q = Prepare(
       is_new ? "INSERT INTO instances (key, version, business_key, parent, "
                "started_at, state, updated_at, revision, snapshot, id) "
                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
                "ON CONFLICT (id) DO NOTHING"
-             : "UPDATE instances SET state = ?, updated_at = ?, "
-               "revision = ?, snapshot = ? WHERE id = ? AND revision = ?");
+             : "UPDATE instances SET updated_at = ?, revision = ?, "
+               "snapshot = ? WHERE id = ? AND revision = ? AND state = ?");
   if (!q) return tl::unexpected(q.error());
   if (is_new) {
     q->Text(record.key)
@@ -700,14 +702,30 @@ Result<void> SqliteStore::Impl::WriteInstance(const InstanceWrite& write) {
         .Id(record.parent)
         .Int(record.started_at);
   }
-  q->Text(record.state)
-      .Int(record.updated_at)
+  if (is_new) q->Text(record.state);
+  q->Int(record.updated_at)
       .Int(record.revision)
       .Blob(record.snapshot)
       .Id(record.id);
-  if (!is_new) q->Int(write.expected_revision);
+  if (!is_new) q->Int(write.expected_revision).Text(record.state);
   auto changes = Execute(*q);
   if (!changes) return tl::unexpected(changes.error());
+  if (*changes == 0 && !is_new) {
+    // Most commands leave the state as it was; the rest (the instance
+    // finishes, an incident) also rewrite its index entry.
+    auto state = Prepare(
+        "UPDATE instances SET state = ?, updated_at = ?, revision = ?, "
+        "snapshot = ? WHERE id = ? AND revision = ?");
+    if (!state) return tl::unexpected(state.error());
+    state->Text(record.state)
+        .Int(record.updated_at)
+        .Int(record.revision)
+        .Blob(record.snapshot)
+        .Id(record.id)
+        .Int(write.expected_revision);
+    changes = Execute(*state);
+    if (!changes) return tl::unexpected(changes.error());
+  }
   if (*changes == 0) {
     return Fail(
         ErrorCode::kConflict,

@@ -542,6 +542,13 @@ TEST_P(StoreTest, StaleRevisionRefusesTheWholeBatch) {
   EXPECT_EQ(Ids(store().Instances("active")), (std::vector<Id>{1, 2, 3}));
   EXPECT_EQ(Ids(store().Jobs("mail")), (std::vector<Id>{33}));
   EXPECT_EQ(store().Load(false)->users.size(), 3u);
+
+  // A stale update is refused also when it changes the state.
+  Batch stale;
+  stale.instances = {Write(2, 1, "terminated")};
+  ExpectConflict(store().Commit(stale), "instance 2");
+  EXPECT_EQ(Ids(store().Instances("terminated")), (std::vector<Id>{}));
+  EXPECT_EQ(store().LoadInstance(2).value()->state, "active");
 }
 
 TEST_P(StoreTest, ExistingIdForANewInstanceIsAConflict) {
