@@ -485,13 +485,16 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(
   auto impl = std::make_unique<Impl>();
   impl->path = path;
   impl->options = options;
-  const bool log_synced_per_commit =
-      synchronous == "FULL" || synchronous == "EXTRA";
+  // Log writes are gathered only where every commit syncs the log, and
+  // then no transaction may write frames before its commit
+  // (wal_write_buffer.h): the page cache does not spill.
+  const char* vfs = options.gather_log_writes &&
+                            (synchronous == "FULL" || synchronous == "EXTRA")
+                        ? WalWriteBufferVfs()
+                        : nullptr;
   const int rc = sqlite3_open_v2(
       path.c_str(), &impl->db,
-      SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
-      options.gather_log_writes && log_synced_per_commit ? WalWriteBufferVfs()
-                                                         : nullptr);
+      SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, vfs);
   if (rc != SQLITE_OK) {
     return Fail(ErrorCode::kIo,
                 path + ": cannot open: " +
@@ -500,6 +503,10 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(
   }
   sqlite3_extended_result_codes(impl->db, 1);
   sqlite3_busy_timeout(impl->db, options.busy_timeout_ms);
+  if (vfs != nullptr) {
+    if (auto r = impl->Pragma("PRAGMA cache_spill = OFF"); !r)
+      return tl::unexpected(r.error());
+  }
   // Refuse a newer file before changing anything in it.
   auto version = impl->UserVersion();
   if (!version) return tl::unexpected(version.error());

@@ -46,13 +46,13 @@ int WriteHeld(BufferedLog* log) {
   return rc;
 }
 
+// Whatever is still held belongs to no commit (wal_write_buffer.h): dropped.
 int LogClose(sqlite3_file* file) {
   BufferedLog* log = AsLog(file);
-  const int written = WriteHeld(log);
   const int closed = log->real->pMethods->xClose(log->real);
   delete log->held;
   log->held = nullptr;
-  return written != SQLITE_OK ? written : closed;
+  return closed;
 }
 
 int LogRead(sqlite3_file* file, void* data, int amount, sqlite3_int64 at) {
@@ -74,7 +74,12 @@ int LogWrite(sqlite3_file* file, const void* data, int amount,
   if (size > kMaxHeld) {
     return log->real->pMethods->xWrite(log->real, data, amount, at);
   }
-  held.append(static_cast<const char*>(data), size);
+  try {
+    held.append(static_cast<const char*>(data), size);
+  } catch (const std::bad_alloc&) {
+    held.clear();
+    return SQLITE_NOMEM;
+  }
   return SQLITE_OK;
 }
 

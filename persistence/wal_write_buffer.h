@@ -8,11 +8,18 @@
 // closed, or when a write does not follow on. Every other file (the database,
 // its shared memory) is the default VFS's own file, untouched.
 //
-// Only correct when every commit syncs the log (synchronous FULL or EXTRA):
-// SQLite publishes a commit's frames to other connections after the sync, so
-// they are in the file by then. With NORMAL or OFF a commit publishes frames
-// without a sync, and other connections could read frames still held here;
-// SqliteStore therefore uses this VFS only under FULL and EXTRA.
+// Only correct under two conditions, which SqliteStore sets up:
+// - every commit syncs the log (synchronous FULL or EXTRA): SQLite publishes
+//   a commit's frames to other connections after the sync, so they are in
+//   the file by then. With NORMAL or OFF a commit publishes frames without a
+//   sync, and other connections could read frames still held here.
+// - no transaction writes frames before its commit (PRAGMA cache_spill =
+//   OFF): frames a large transaction spilled and then rolled back would stay
+//   held after its write lock is gone (this VFS does not see the lock), and
+//   a later flush would write them over frames another connection has
+//   committed since. So held bytes are always those of the commit under way,
+//   between its first frame and its sync; at close, anything still held is
+//   such a leftover and is dropped.
 #pragma once
 
 namespace bpmn::persistence {

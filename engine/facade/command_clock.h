@@ -1,8 +1,9 @@
 // The time the runtime sees while the engine runs one command: the clock is
 // read once when the command starts, so that everything the command records
 // carries the same instant (a task's creation and the due date counted from
-// it, the times of its events, the instance's update time). Outside a
-// command it is the clock itself. Used by one engine thread.
+// it, the times of its events). Outside a command it is the clock itself:
+// an instance row's update time is that of its commit, which for a group
+// comes after many commands. Used by one engine thread.
 #pragma once
 
 #include <optional>

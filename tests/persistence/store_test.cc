@@ -11,6 +11,8 @@
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <latch>
 #include <memory>
 #include <optional>
@@ -1009,10 +1011,11 @@ TEST_F(SqliteStoreTest, WriteAheadLogIsCopiedBackInTheBackground) {
 
 // Under synchronous FULL a commit's log frames reach the file in one write
 // (persistence/wal_write_buffer.h). A commit far larger than the page cache
-// (SQLite writes frames before the commit and reads them back) and than one
-// write of the unix VFS (128 KiB) commits whole; another connection sees it
-// at once; one that fails at its end leaves nothing behind; the file reads
-// back the same after reopening.
+// (2 MB; the store keeps it in memory instead of spilling frames early) and
+// than one write of the unix VFS (128 KiB) commits whole; another connection
+// sees it at once; one that fails at its end leaves nothing behind, also
+// once another connection has committed after it; the file reads back the
+// same after reopening.
 TEST_F(SqliteStoreTest, LargeCommitsWithGatheredLogWritesAreWholeOrNothing) {
   auto writer = OpenSqlite(Path());
   auto reader = OpenSqlite(Path(), Synchronous("NORMAL"));
@@ -1037,18 +1040,37 @@ TEST_F(SqliteStoreTest, LargeCommitsWithGatheredLogWritesAreWholeOrNothing) {
   EXPECT_EQ(reader->LoadInstance(499).value()->snapshot,
             std::string(8000, static_cast<char>('a' + 399 % 26)));
 
-  // Fails at its last instance (already stored): 3 MB written, then undone.
+  // Fails at its last instance (already stored): 3 MB written, then undone,
+  // without a frame of it in the log.
   Batch failing = big_batch(1000, 0);
   failing.instances.back().instance.id = 499;
+  auto log = [&] {
+    std::ifstream in(Path() + "-wal", std::ios::binary);
+    return std::string(std::istreambuf_iterator<char>(in), {});
+  };
+  const std::string log_before = log();
   auto refused = writer->Commit(failing);
+  EXPECT_TRUE(log() == log_before) << "the undone commit wrote to the log";
   ASSERT_FALSE(refused.has_value());
   ExpectConflict(refused, "instance 499: already exists");
   EXPECT_EQ(Dump(*writer), committed);
   EXPECT_EQ(Dump(*reader), committed);
+  // Another connection commits next: nothing of the undone commit may
+  // reach the log over its frames, for either connection.
+  Batch other;
+  other.instances = {Write(1, 1)};
+  other.instances[0].instance.snapshot = "from the other connection";
+  ASSERT_TRUE(reader->Commit(other).has_value());
+  const std::string after_other = Dump(*reader);
+  EXPECT_EQ(Dump(*writer), after_other);
+  EXPECT_EQ(writer->LoadInstance(1).value()->snapshot,
+            "from the other connection");
 
   ASSERT_TRUE(writer->Commit(big_batch(2000, 0)).has_value());
   const std::string last = Dump(*writer);
   EXPECT_EQ(Dump(*reader), last);
+  EXPECT_EQ(reader->LoadInstance(1).value()->snapshot,
+            "from the other connection");
   writer.reset();
   reader.reset();
   auto reopened = OpenSqlite(Path());
