@@ -446,6 +446,10 @@ struct SqliteStore::Impl {
   Result<void> Migrate();
   Result<void> WriteBatch(const Batch& batch);
   Result<void> WriteInstance(const InstanceWrite& write);
+  // The instance row; rows changed (0: the id exists, or the revision is
+  // not the expected one).
+  Result<std::int64_t> InsertInstance(const InstanceRecord& record);
+  Result<std::int64_t> UpdateInstance(const InstanceWrite& write);
   Result<void> WriteEngine(const Batch& batch);
   // Deletes the instance's stored rows of the kinds named (InstanceWrite's
   // ItemKind bits).
@@ -685,54 +689,61 @@ Result<void> SqliteStore::Impl::WriteBatch(const Batch& batch) {
   return {};
 }
 
+Result<std::int64_t> SqliteStore::Impl::InsertInstance(
+    const InstanceRecord& record) {
+  auto q = Prepare(
+      "INSERT INTO instances (key, version, business_key, parent, "
+      "started_at, state, updated_at, revision, snapshot, id) "
+      "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING");
+  if (!q) return tl::unexpected(q.error());
+  q->Text(record.key)
+      .Int(record.version)
+      .Text(record.business_key)
+      .Id(record.parent)
+      .Int(record.started_at)
+      .Text(record.state)
+      .Int(record.updated_at)
+      .Int(record.revision)
+      .Blob(record.snapshot)
+      .Id(record.id);
+  return Execute(*q);
+}
+
+// What an update can change: the rest of the row is fixed at the insert, so
+// its indexes (business key) are not rewritten at every commit. The state
+// (indexed too) is rewritten only when it changes: the first statement
+// expects it unchanged, the second, run when the first finds no row (the
+// instance finished, an incident), writes it. Both bind the same values.
+Result<std::int64_t> SqliteStore::Impl::UpdateInstance(
+    const InstanceWrite& write) {
+  static constexpr std::string_view kUpdates[] = {
+      "UPDATE instances SET updated_at = ?1, revision = ?2, snapshot = ?3 "
+      "WHERE id = ?4 AND revision = ?5 AND state = ?6",
+      "UPDATE instances SET updated_at = ?1, revision = ?2, snapshot = ?3, "
+      "state = ?6 WHERE id = ?4 AND revision = ?5"};
+  const InstanceRecord& record = write.instance;
+  for (std::string_view sql : kUpdates) {
+    auto q = Prepare(sql);
+    if (!q) return tl::unexpected(q.error());
+    q->Int(record.updated_at)
+        .Int(record.revision)
+        .Blob(record.snapshot)
+        .Id(record.id)
+        .Int(write.expected_revision)
+        .Text(record.state);
+    auto changes = Execute(*q);
+    if (!changes || *changes != 0) return changes;
+  }
+  return 0;
+}
+
 Result<void> SqliteStore::Impl::WriteInstance(const InstanceWrite& write) {
   const InstanceRecord& record = write.instance;
   if (record.id == 0) return Fail(ErrorCode::kInvalidArgument, "instance id 0");
   const std::string name = "instance " + std::to_string(record.id);
   const bool is_new = write.expected_revision == 0;
-  // What an update can change: the rest of the row is fixed at the insert,
-  // so its indexes (business key) are not rewritten at every commit. The
-  // state (indexed too) is rewritten only when it changes: the update first
-  // expects it unchanged.
-  auto q = Prepare(
-      is_new ? "INSERT INTO instances (key, version, business_key, parent, "
-               "started_at, state, updated_at, revision, snapshot, id) "
-               "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
-               "ON CONFLICT (id) DO NOTHING"
-             : "UPDATE instances SET updated_at = ?, revision = ?, "
-               "snapshot = ? WHERE id = ? AND revision = ? AND state = ?");
-  if (!q) return tl::unexpected(q.error());
-  if (is_new) {
-    q->Text(record.key)
-        .Int(record.version)
-        .Text(record.business_key)
-        .Id(record.parent)
-        .Int(record.started_at);
-  }
-  if (is_new) q->Text(record.state);
-  q->Int(record.updated_at)
-      .Int(record.revision)
-      .Blob(record.snapshot)
-      .Id(record.id);
-  if (!is_new) q->Int(write.expected_revision).Text(record.state);
-  auto changes = Execute(*q);
+  auto changes = is_new ? InsertInstance(record) : UpdateInstance(write);
   if (!changes) return tl::unexpected(changes.error());
-  if (*changes == 0 && !is_new) {
-    // Most commands leave the state as it was; the rest (the instance
-    // finishes, an incident) also rewrite its index entry.
-    auto state = Prepare(
-        "UPDATE instances SET state = ?, updated_at = ?, revision = ?, "
-        "snapshot = ? WHERE id = ? AND revision = ?");
-    if (!state) return tl::unexpected(state.error());
-    state->Text(record.state)
-        .Int(record.updated_at)
-        .Int(record.revision)
-        .Blob(record.snapshot)
-        .Id(record.id)
-        .Int(write.expected_revision);
-    changes = Execute(*state);
-    if (!changes) return tl::unexpected(changes.error());
-  }
   if (*changes == 0) {
     return Fail(
         ErrorCode::kConflict,
