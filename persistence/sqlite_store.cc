@@ -456,10 +456,9 @@ struct SqliteStore::Impl {
   Result<void> DeleteWork(Id instance, unsigned kinds);
   Result<void> InsertTask(const TaskRecord& task, Id instance);
   Result<void> DeleteTask(Id task, const std::string& roles);
-  // Makes the instance's stored task rows equal to `tasks`, touching only
-  // the rows that differ (a new instance has none to read).
-  Result<void> SyncTasks(Id instance, const std::vector<TaskRecord>& tasks,
-                         bool has_rows);
+  // Makes the instance's stored task rows equal to `write.tasks`, touching
+  // only the rows that differ (a new instance has none).
+  Result<void> SyncTasks(const InstanceWrite& write, bool has_rows);
   Result<void> InsertTimer(const TimerRecord& timer, Id instance);
   Result<void> InsertJob(const JobRecord& job, Id instance);
   Result<void> InsertSubscription(const SubscriptionRecord& subscription,
@@ -565,7 +564,11 @@ SqliteStore::~SqliteStore() = default;
 
 Result<void> SqliteStore::BeginWrite() {
   if (impl_->writing) return {};
-  if (auto r = impl_->Run("BEGIN IMMEDIATE"); !r) return r;
+  // Prepared once, like Commit's statements, but not counted among them.
+  auto begin = impl_->Prepare("BEGIN IMMEDIATE");
+  if (!begin) return tl::unexpected(begin.error());
+  if (const int rc = begin->Step(); rc != SQLITE_DONE)
+    return impl_->SqlError(rc);
   impl_->writing = true;
   return {};
 }
@@ -762,7 +765,7 @@ Result<void> SqliteStore::Impl::WriteInstance(const InstanceWrite& write) {
   auto keep = [&](unsigned kind) { return (write.unchanged & kind) != 0; };
   using W = store::InstanceWrite;
   if (!keep(W::kTasks)) {
-    if (auto r = SyncTasks(record.id, write.tasks, !is_new); !r) return r;
+    if (auto r = SyncTasks(write, !is_new); !r) return r;
   }
   for (const TimerRecord& timer : write.timers) {
     if (keep(W::kTimers)) break;
@@ -880,42 +883,58 @@ Result<void> SqliteStore::Impl::DeleteTask(Id task, const std::string& roles) {
   return {};
 }
 
-// Most commits close one task and offer the next: reading the ids of the
-// instance's few rows costs less than rewriting them and their index
-// entries. A row whose task is still open is compared in full, and
-// rewritten only when it changed (a claim, a new due date).
-Result<void> SqliteStore::Impl::SyncTasks(Id instance,
-                                          const std::vector<TaskRecord>& tasks,
+// Most commits close one task and offer the next: comparing with the
+// instance's few stored rows costs less than rewriting them and their index
+// entries. The stored rows are those the writer says the expected revision
+// stored, or else read (their ids and roles first; a row whose task is still
+// open in full). A row is rewritten only when its task changed (a claim, a
+// new due date).
+Result<void> SqliteStore::Impl::SyncTasks(const InstanceWrite& write,
                                           bool has_rows) {
+  const Id instance = write.instance.id;
   std::map<Id, const TaskRecord*> wanted;
-  for (const TaskRecord& task : tasks) wanted[task.id] = &task;
-  std::vector<std::pair<Id, std::string>> stored;  // id, roles
-  if (has_rows) {
+  for (const TaskRecord& task : write.tasks) wanted[task.id] = &task;
+  struct Stored {
+    Id id;
+    std::string roles;        // the row's JSON list
+    const TaskRecord* known;  // the row as the writer knows it, or null
+  };
+  std::vector<Stored> stored;
+  if (has_rows && write.stored_tasks) {
+    for (const TaskRecord& task : *write.stored_tasks)
+      stored.push_back({task.id, EncodeList(task.roles), &task});
+  } else if (has_rows) {
     if (auto counted = Count(); !counted) return counted;
     auto q = Prepare("SELECT id, roles FROM tasks WHERE instance = ?");
     if (!q) return tl::unexpected(q.error());
     q->Id(instance);
     int rc = SQLITE_OK;
     while ((rc = q->Step()) == SQLITE_ROW)
-      stored.emplace_back(q->ColumnId(0), q->ColumnText(1));
+      stored.push_back({q->ColumnId(0), q->ColumnText(1), nullptr});
     if (rc != SQLITE_DONE) return SqlError(rc);
   }
-  for (const auto& [id, roles] : stored) {
-    auto it = wanted.find(id);
+  for (const Stored& row : stored) {
+    auto it = wanted.find(row.id);
     if (it != wanted.end()) {
-      if (auto counted = Count(); !counted) return counted;
-      static const std::string kRow = std::string("SELECT ") +
-                                      std::string(kTaskColumns) +
-                                      " FROM tasks t WHERE t.id = ?";
-      auto row =
-          Select<TaskRecord>(kRow, ReadTask, [id = id](Query& q) { q.Id(id); });
-      if (!row) return tl::unexpected(row.error());
-      if (row->size() == 1 && row->front() == *it->second) {
-        wanted.erase(it);  // unchanged: its rows and index entries stay
+      bool unchanged = false;
+      if (row.known != nullptr) {
+        unchanged = *row.known == *it->second;
+      } else {
+        if (auto counted = Count(); !counted) return counted;
+        static const std::string kRow = std::string("SELECT ") +
+                                        std::string(kTaskColumns) +
+                                        " FROM tasks t WHERE t.id = ?";
+        auto read = Select<TaskRecord>(kRow, ReadTask,
+                                       [id = row.id](Query& q) { q.Id(id); });
+        if (!read) return tl::unexpected(read.error());
+        unchanged = read->size() == 1 && read->front() == *it->second;
+      }
+      if (unchanged) {
+        wanted.erase(it);  // its rows and index entries stay
         continue;
       }
     }
-    if (auto r = DeleteTask(id, roles); !r) return r;
+    if (auto r = DeleteTask(row.id, row.roles); !r) return r;
   }
   for (const auto& [id, task] : wanted) {
     if (auto r = InsertTask(*task, instance); !r) return r;

@@ -162,7 +162,7 @@ Result<void> Engine::LoadAll() {
       return Fail(ErrorCode::kIo, "instance " + std::to_string(record.id) +
                                       ": " + s.error().message);
     rt->Restore(std::move(*s));
-    revisions_[record.id] = {record.revision, record.started_at};
+    revisions_[record.id] = {record.revision, record.started_at, std::nullopt};
   }
   log_.clear();
   if (options_.keep_log) {
@@ -279,8 +279,9 @@ Result<void> Engine::ReloadInstance(Id instance) {
   runtime_->Forget(instance);
   // A builder fed with every commit stays good if nobody else committed.
   auto known = revisions_.find(instance);
-  if (known == revisions_.end() || known->second.revision != record->revision)
-    summaries_.erase(instance);
+  const bool changed =
+      known == revisions_.end() || known->second.revision != record->revision;
+  if (changed) summaries_.erase(instance);
   // Memory holds unfinished instances only (unless keep_finished): reading
   // back one that has finished must not bring it back for good.
   if (Finished((*s)->status) && !options_.keep_finished) {
@@ -289,7 +290,10 @@ Result<void> Engine::ReloadInstance(Id instance) {
     return {};
   }
   runtime_->Restore(std::move(*s));
-  revisions_[instance] = {record->revision, record->started_at};
+  // The task rows this engine committed are still those stored, unless
+  // another writer committed since.
+  Stored& stored = revisions_[instance];
+  if (changed) stored = {record->revision, record->started_at, std::nullopt};
   return {};
 }
 
@@ -470,11 +474,13 @@ Result<void> Engine::Flush() {
   }
   for (Id id : dirty) {
     if (const auto* s = runtime_->Instance(id)) {
-      batch.instances.push_back(WriteOf(*s));
+      store::InstanceWrite& w = batch.instances.emplace_back(WriteOf(*s));
       const unsigned kinds = touched[id];
-      batch.instances.back().unchanged =
-          ~kinds & store::InstanceWrite::kAllKinds;
-      batch.instances.back().version_changed = (kinds & kVersionChanged) != 0;
+      w.unchanged = ~kinds & store::InstanceWrite::kAllKinds;
+      w.version_changed = (kinds & kVersionChanged) != 0;
+      // Handed over: a failed commit reloads everything anyway.
+      if (auto stored = revisions_.find(id); stored != revisions_.end())
+        w.stored_tasks = std::exchange(stored->second.tasks, std::nullopt);
     }
   }
   // One history record per instance and commit.
@@ -542,8 +548,15 @@ Result<void> Engine::Flush() {
   engine_revision_ = batch.expected_engine_revision + 1;
   written_engine_data_ = std::move(engine_data);
   written_start_timers_ = std::move(start_timers);
-  for (const auto& w : batch.instances)
-    revisions_[w.instance.id] = {w.instance.revision, w.instance.started_at};
+  for (auto& w : batch.instances) {
+    // Task rows left alone are those stored before.
+    const bool tasks_written =
+        (w.unchanged & store::InstanceWrite::kTasks) == 0;
+    revisions_[w.instance.id] = {w.instance.revision, w.instance.started_at,
+                                 tasks_written
+                                     ? std::optional(std::move(w.tasks))
+                                     : std::move(w.stored_tasks)};
+  }
   LogCommitted(*runtime_, pending_events_);
   if (notifier_)
     for (const auto& m : batch.outbox) notifier_(m);

@@ -225,6 +225,8 @@ class Engine {
   struct Stored {
     std::int64_t revision = 0;
     store::Millis started_at = 0;
+    // The task rows this engine committed at `revision`, when it did.
+    std::optional<std::vector<store::TaskRecord>> tasks;
   };
   std::map<Id, Stored> revisions_;  // of stored instances
   // Summaries under way of instances whose every committed event they saw.

@@ -1140,6 +1140,65 @@ TEST_F(Durability, ReadBackStepByStepKeepsNothingFinishedAndSummarizes) {
   }
 }
 
+// The task rows each commit leaves are the instance's open tasks, whether the
+// committing engine wrote the rows it replaces itself (it then names them to
+// the store, which need not read them) or another engine did in between.
+// Two engines take turns, some reading the instance back first, some not;
+// most steps claim the task (a row that stays but changes) before completing
+// it (a row goes, the next task's comes), some complete it straight away.
+TEST_F(Durability, TaskRowsAreTheOpenTasksWhoeverWroteThemLast) {
+  const std::string path = Path("engine.db");
+  ManualClock clock(T0());
+  Session a = OpenSession(path, clock);
+  ASSERT_TRUE(a);
+  ASSERT_TRUE(a->Deploy("w3-deal-stages.bpmn", W3()));
+  Session b = OpenSession(path, clock);
+  ASSERT_TRUE(b);
+  auto started = a->Start("w3", Deal(), "DEAL");
+  ASSERT_TRUE(started) << started.error().message;
+  const Id id = *started;
+  // The stored rows against the last writer's open tasks: id and assignee.
+  auto expect_rows_of = [&](const Engine& writer) {
+    std::vector<std::string> open, stored;
+    for (const auto& t : writer.runtime().OpenTasks(id))
+      open.push_back(std::to_string(t.task->id) + " " + t.task->assignee);
+    auto rows = a.store->Tasks({"", "", id});
+    ASSERT_TRUE(rows);
+    for (const auto& row : *rows)
+      stored.push_back(std::to_string(row.id) + " " + row.assignee);
+    std::sort(open.begin(), open.end());
+    std::sort(stored.begin(), stored.end());
+    EXPECT_EQ(stored, open);
+  };
+  expect_rows_of(*a);
+  const std::string turns = "aababbaa";
+  Engine* last = &*a;
+  for (int step = 0; step < 8; ++step) {
+    SCOPED_TRACE("step " + std::to_string(step) + " by " + turns[step]);
+    Engine& e = turns[step] == 'a' ? *a : *b;
+    if (step % 2 == 0) {
+      ASSERT_TRUE(e.ReloadInstance(id));
+    }
+    const Id task = CurrentTask(*last, id);  // the last writer is up to date
+    ASSERT_NE(task, 0u);
+    const std::string user = "user" + std::to_string(step);
+    if (step % 3 != 0) {
+      auto claimed = e.ClaimTask(task, user);
+      ASSERT_TRUE(claimed) << claimed.error().message;
+      expect_rows_of(e);
+    }
+    auto done = e.CompleteTask(task, user, {});
+    ASSERT_TRUE(done) << done.error().message;
+    expect_rows_of(e);
+    last = &e;
+    clock.Advance(hours(1));
+  }
+  EXPECT_EQ(StateOf(*a.store, id), "completed");
+  auto rows = a.store->Tasks({});
+  ASSERT_TRUE(rows);
+  EXPECT_TRUE(rows->empty());
+}
+
 // ---------------------------------------------------------------------------
 // 8. Group commit.
 

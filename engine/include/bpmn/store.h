@@ -135,6 +135,10 @@ struct InstanceWrite {
     kAllKinds = 31
   };
   unsigned unchanged = 0;
+  // The task rows the expected revision stored, when the writer knows them
+  // (it wrote that revision itself): a store may compare `tasks` with these
+  // instead of reading its rows. Unset: the store reads what it holds.
+  std::optional<std::vector<TaskRecord>> stored_tasks;
   // The instance moved to another version of its process: the store writes
   // `instance.version` too.
   bool version_changed = false;
