@@ -5,8 +5,11 @@
 // BM_W4GroupCommit keeps 100 instances in flight and commits each round of
 // 100 commands in one transaction. Counters: instances/s (items_per_second),
 // p50/p99 latency of one step's commit in microseconds, and stored bytes per
-// finished instance (the database file's growth, events included), and the
-// instances still held in memory afterwards (0: finished ones are let go).
+// finished instance (the database file's growth, events included), the
+// instances still held in memory afterwards (0: finished ones are let go),
+// and for BM_W4 the disk's own pace measured beside the run (syncs/s of
+// back-to-back write + fdatasync, before and after) with the ceiling it sets
+// for one instance at a time (that pace over the commits an instance takes).
 // Run by hand; figures go into the README. For analysis,
 // BPMN_W4_SYNCHRONOUS=OFF leaves out the disk's syncs (what is left is CPU)
 // BPMN_W4_INLINE_CHECKPOINTS=1 copies the write-ahead log back inside the
@@ -14,6 +17,7 @@
 // writes each log frame with SQLite's own two calls. BPMN_W4_ITERATIONS:
 // see Timing.
 #include <benchmark/benchmark.h>
+#include <fcntl.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -114,6 +118,39 @@ Id OpenTask(const Engine& engine, Id instance) {
   return tasks.empty() ? 0 : tasks.front().task->id;
 }
 
+// The disk's own pace where the database lives: back-to-back write and
+// fdatasync of 10 KiB (about one W4 commit's log frames) at consecutive
+// offsets of a file written once before, for half a second. Divided by the
+// commits an instance takes, it is the ceiling of one instance at a time.
+double SyncsPerSecond(const std::string& dir) {
+  const std::string path = dir + "/disk-pace.dat";
+  const int fd = ::open(path.c_str(), O_CREAT | O_RDWR | O_TRUNC, 0644);
+  if (fd < 0) return 0;
+  const std::string block(10240, 'x');
+  constexpr int kBlocks = 256;
+  bool ok = true;
+  for (int i = 0; i < kBlocks && ok; ++i)
+    ok = ::pwrite(fd, block.data(), block.size(),
+                  static_cast<off_t>(i) * 10240) ==
+         static_cast<ssize_t>(block.size());
+  ok = ok && ::fdatasync(fd) == 0;
+  std::int64_t syncs = 0;
+  const auto start = Clock::now();
+  auto elapsed = [&] {
+    return std::chrono::duration<double>(Clock::now() - start).count();
+  };
+  while (ok && elapsed() < 0.5) {
+    const off_t offset = static_cast<off_t>(syncs % kBlocks) * 10240;
+    ok = ::pwrite(fd, block.data(), block.size(), offset) ==
+             static_cast<ssize_t>(block.size()) &&
+         ::fdatasync(fd) == 0;
+    ++syncs;
+  }
+  ::close(fd);
+  ::unlink(path.c_str());
+  return ok ? static_cast<double>(syncs) / elapsed() : 0;
+}
+
 // Three seconds of real time, or with BPMN_W4_ITERATIONS=N exactly N
 // iterations (for instruction counts under callgrind, which do not depend on
 // what else the machine is doing).
@@ -130,6 +167,7 @@ void BM_W4(benchmark::State& state) {
   const Variables vars = {{"amount", bpmn::expr::Value(50000)}};
   std::vector<double> step_us;
   const auto bytes_before = f.ClosedBytes();
+  const double syncs_before = SyncsPerSecond(f.dir);
   for (auto _ : state) {
     auto t0 = Clock::now();
     auto id = f.engine->Start("w3", vars);
@@ -154,6 +192,12 @@ void BM_W4(benchmark::State& state) {
     }
   }
   state.SetItemsProcessed(state.iterations());
+  // The disk's pace before and after the run, and the ceiling it sets.
+  const double syncs = (syncs_before + SyncsPerSecond(f.dir)) / 2;
+  const double commits = static_cast<double>(step_us.size()) /
+                         static_cast<double>(state.iterations());
+  state.counters["disk_syncs_per_s"] = syncs;
+  state.counters["ceiling_per_s"] = syncs / commits;
   state.counters["in_memory"] =
       static_cast<double>(f.engine->runtime().Instances().size());
   state.counters["step_p50_us"] = Percentile(step_us, 0.50);
