@@ -14,6 +14,7 @@
 #include <functional>
 #include <map>
 #include <nlohmann/json.hpp>
+#include <set>
 #include <string_view>
 #include <unordered_map>
 #include <utility>
@@ -901,8 +902,10 @@ Result<void> SqliteStore::Impl::SyncTasks(const InstanceWrite& write,
   };
   std::vector<Stored> stored;
   if (has_rows && write.stored_tasks) {
+    std::set<Id> seen;  // a task named twice is one row
     for (const TaskRecord& task : *write.stored_tasks)
-      stored.push_back({task.id, EncodeList(task.roles), &task});
+      if (seen.insert(task.id).second)
+        stored.push_back({task.id, EncodeList(task.roles), &task});
   } else if (has_rows) {
     if (auto counted = Count(); !counted) return counted;
     auto q = Prepare("SELECT id, roles FROM tasks WHERE instance = ?");

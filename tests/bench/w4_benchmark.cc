@@ -146,9 +146,10 @@ double SyncsPerSecond(const std::string& dir) {
          ::fdatasync(fd) == 0;
     ++syncs;
   }
+  const double seconds = elapsed();
   ::close(fd);
   ::unlink(path.c_str());
-  return ok ? static_cast<double>(syncs) / elapsed() : 0;
+  return ok ? static_cast<double>(syncs) / seconds : 0;
 }
 
 // Three seconds of real time, or with BPMN_W4_ITERATIONS=N exactly N
@@ -192,12 +193,16 @@ void BM_W4(benchmark::State& state) {
     }
   }
   state.SetItemsProcessed(state.iterations());
-  // The disk's pace before and after the run, and the ceiling it sets.
-  const double syncs = (syncs_before + SyncsPerSecond(f.dir)) / 2;
-  const double commits = static_cast<double>(step_us.size()) /
-                         static_cast<double>(state.iterations());
-  state.counters["disk_syncs_per_s"] = syncs;
-  state.counters["ceiling_per_s"] = syncs / commits;
+  // The disk's pace before and after the run, and the ceiling it sets
+  // (left out when a measurement failed: 0).
+  const double syncs_after = SyncsPerSecond(f.dir);
+  if (syncs_before > 0 && syncs_after > 0) {
+    const double syncs = (syncs_before + syncs_after) / 2;
+    const double commits = static_cast<double>(step_us.size()) /
+                           static_cast<double>(state.iterations());
+    state.counters["disk_syncs_per_s"] = syncs;
+    state.counters["ceiling_per_s"] = syncs / commits;
+  }
   state.counters["in_memory"] =
       static_cast<double>(f.engine->runtime().Instances().size());
   state.counters["step_p50_us"] = Percentile(step_us, 0.50);

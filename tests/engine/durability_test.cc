@@ -1199,6 +1199,42 @@ TEST_F(Durability, TaskRowsAreTheOpenTasksWhoeverWroteThemLast) {
   EXPECT_TRUE(rows->empty());
 }
 
+// Two engines on one store object share its connection, so neither sees the
+// other's commits as a change of the file: taking turns on one instance, each
+// reading it back first, they still leave exactly its open tasks as task rows
+// (what an engine committed is not what is stored once the other committed;
+// the read-back sees the revision move, and the engine row's revision check
+// fails the commit and reloads should anything slip by).
+TEST_F(Durability, TwoEnginesOnOneStoreObjectKeepTaskRowsRight) {
+  const std::string path = Path("engine.db");
+  ManualClock clock(T0());
+  Session a = OpenSession(path, clock);
+  ASSERT_TRUE(a);
+  ASSERT_TRUE(a->Deploy("w3-deal-stages.bpmn", W3()));
+  auto b = OpenEngine(*a.store, clock);
+  ASSERT_NE(b, nullptr);
+  auto started = a->Start("w3", Deal(), "DEAL");
+  ASSERT_TRUE(started) << started.error().message;
+  const Id id = *started;
+  for (int step = 0; step < 8; ++step) {
+    SCOPED_TRACE("step " + std::to_string(step));
+    Engine& e = step % 2 == 0 ? *b : *a;
+    ASSERT_TRUE(e.ReloadInstance(id));
+    const Id task = CurrentTask(e, id);
+    ASSERT_NE(task, 0u);
+    auto done = e.CompleteTask(task, "user", {});
+    ASSERT_TRUE(done) << done.error().message;
+    std::vector<Id> open, stored;
+    for (const auto& t : e.runtime().OpenTasks(id)) open.push_back(t.task->id);
+    auto rows = a.store->Tasks({"", "", id});
+    ASSERT_TRUE(rows);
+    for (const auto& row : *rows) stored.push_back(row.id);
+    EXPECT_EQ(stored, open);
+    clock.Advance(hours(1));
+  }
+  EXPECT_EQ(StateOf(*a.store, id), "completed");
+}
+
 // ---------------------------------------------------------------------------
 // 8. Group commit.
 

@@ -948,7 +948,11 @@ TEST_F(SqliteStoreTest, TaskRowsFollowTheOpenTasks) {
     next.instances[0].tasks = {Task(11, 1, {"clerk"}, {}, "ann"),
                                Task(12, 1, {"auditor"}),
                                Task(13, 1, {"manager"}, {}, "", 9000)};
-    if (writer_knows) next.instances[0].stored_tasks = first.instances[0].tasks;
+    if (writer_knows) {
+      // Named twice, a staying task is still one row, kept.
+      next.instances[0].stored_tasks = first.instances[0].tasks;
+      next.instances[0].stored_tasks->push_back(first.instances[0].tasks[2]);
+    }
     const auto before = store->statements_executed();
     ASSERT_TRUE(store->Commit(next).has_value());
     statements[writer_knows] = store->statements_executed() - before;
