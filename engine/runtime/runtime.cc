@@ -185,11 +185,19 @@ std::pair<InstanceState*, UserTask*> Runtime::FindTask(Id task_id) {
   return {nullptr, nullptr};
 }
 
+void Runtime::IndexTimers(const InstanceState& s) {
+  for (const Timer& t : s.timers) timers_by_due_.emplace(t.due, t.id, s.id);
+}
+
+void Runtime::UnindexTimers(const InstanceState& s) {
+  for (const Timer& t : s.timers) timers_by_due_.erase({t.due, t.id, s.id});
+}
+
 void Runtime::Emit(InstanceState& s, Event e) {
   e.seq = ++next_seq_;
   e.at = clock_.Now();
   e.instance = s.id;
-  Apply(e, s);
+  ApplyIndexed(e, s);
   if (e.type == EventType::kTaskCreated) task_owner_[e.item] = s.id;
   if (e.type == EventType::kTaskClosed) task_owner_.erase(e.item);
   if (journal_on_) {
@@ -197,6 +205,34 @@ void Runtime::Emit(InstanceState& s, Event e) {
     journal_.push_back(std::move(e));
   } else if (keep_log_) {
     log_.push_back(std::move(e));
+  }
+}
+
+// The events that arm, move or close a timer change its entry in the index;
+// a migration (which drops the timers of elements the target lacks) all of
+// the instance's.
+void Runtime::ApplyIndexed(const Event& e, InstanceState& s) {
+  switch (e.type) {
+    case EventType::kTimerScheduled:
+    case EventType::kDeadlineArmed:
+    case EventType::kTimerClosed: {
+      auto entry = [&]() -> std::optional<std::tuple<TimePoint, Id, Id>> {
+        for (const Timer& t : s.timers)
+          if (t.id == e.item) return std::tuple(t.due, t.id, s.id);
+        return std::nullopt;
+      };
+      if (auto before = entry()) timers_by_due_.erase(*before);
+      Apply(e, s);
+      if (auto after = entry()) timers_by_due_.insert(*after);
+      return;
+    }
+    case EventType::kInstanceMigrated:
+      UnindexTimers(s);
+      Apply(e, s);
+      IndexTimers(s);
+      return;
+    default:
+      Apply(e, s);
   }
 }
 
@@ -853,12 +889,14 @@ void Runtime::Restore(std::unique_ptr<InstanceState> instance) {
   for (const auto& t : instance->tasks) task_owner_[t.id] = id;
   if (instance->parent_instance != kNoId)
     children_.emplace(instance->parent_instance, id);
+  IndexTimers(*instance);
   instances_[id] = std::move(instance);
 }
 
 void Runtime::Forget(Id instance) {
   if (const InstanceState* s = Instance(instance)) {
     for (const auto& t : s->tasks) task_owner_.erase(t.id);
+    UnindexTimers(*s);
     auto [first, last] = children_.equal_range(s->parent_instance);
     for (auto it = first; it != last; ++it) {
       if (it->second == instance) {
@@ -875,9 +913,10 @@ std::optional<TimePoint> Runtime::NextDue() const {
   std::optional<TimePoint> next;
   for (const auto& t : start_timers_)
     if (!next || t.due < *next) next = t.due;
-  for (const auto& [id, s] : instances_)
-    for (const auto& t : s->timers)
-      if (!next || t.due < *next) next = t.due;
+  if (!timers_by_due_.empty()) {
+    const TimePoint first = std::get<0>(*timers_by_due_.begin());
+    if (!next || first < *next) next = first;
+  }
   return next;
 }
 
@@ -888,23 +927,28 @@ void Runtime::FireDue() {
   const Id horizon = next_id_;
   constexpr int kMaxFires = 100000;
   for (int fires = 0; fires < kMaxFires; ++fires) {
-    // The earliest due timer across all instances and start events, ties by id:
-    // deterministic order.
+    const TimePoint now = clock_.Now();
+    // The earliest due timer across all instances and start events, ties by
+    // id: deterministic order.
     InstanceState* owner = nullptr;
     const Timer* best = nullptr;
-    for (auto& [id, sp] : instances_) {
-      for (const auto& t : sp->timers) {
-        if (t.due > clock_.Now() || t.id > horizon) continue;
-        if (!best || t.due < best->due ||
-            (t.due == best->due && t.id < best->id)) {
+    for (const auto& [due, id, instance] : timers_by_due_) {
+      if (due > now) break;
+      if (id > horizon) continue;
+      auto it = instances_.find(instance);
+      if (it == instances_.end()) continue;
+      for (const Timer& t : it->second->timers) {
+        if (t.id == id && t.due == due) {
           best = &t;
-          owner = sp.get();
+          owner = it->second.get();
+          break;
         }
       }
+      if (best) break;
     }
     StartTimer* start = nullptr;
     for (auto& t : start_timers_) {
-      if (t.due > clock_.Now() || t.id > horizon) continue;
+      if (t.due > now || t.id > horizon) continue;
       if (!start || t.due < start->due ||
           (t.due == start->due && t.id < start->id))
         start = &t;

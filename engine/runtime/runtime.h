@@ -14,6 +14,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <tuple>
 #include <unordered_map>
 #include <utility>
 #include <vector>
@@ -318,6 +319,14 @@ class Runtime {
   // Parent instance -> the instances its call activities started (in
   // memory), so that Family does not look through every instance.
   std::unordered_multimap<Id, Id> children_;
+  // Every timer of the instances in memory as (due, timer id, instance), so
+  // that NextDue and FireDue do not look through every instance (a server's
+  // timer loop asks after every command). Kept by Emit (ApplyIndexed) for
+  // the events that arm, move or close timers, and by Restore and Forget.
+  std::set<std::tuple<TimePoint, Id, Id>> timers_by_due_;
+  void IndexTimers(const InstanceState& s);
+  void UnindexTimers(const InstanceState& s);
+  void ApplyIndexed(const Event& e, InstanceState& s);
   std::deque<std::pair<Id, Id>> ready_;  // (instance, token)
   std::vector<Event> log_;
   std::vector<Event> journal_;

@@ -1,7 +1,8 @@
 // Google Benchmark on ../shared/workloads, in memory, definitions parsed once
 // (W1P: parsed for every instance): one instance at a time, and 100 in flight.
 // Also W2 scaled to 500 parallel branches, to show a join costs O(1) per
-// arriving token, and the memory of 100 W3 instances in flight. Run by hand;
+// arriving token, the memory of 100 W3 instances in flight, and what a
+// timer loop's questions cost among many waiting instances. Run by hand;
 // figures go into the README.
 #include <benchmark/benchmark.h>
 
@@ -177,6 +178,44 @@ void BM_W1InFlight100(benchmark::State& state) {
   state.SetItemsProcessed(state.iterations() * 100);
 }
 BENCHMARK(BM_W1InFlight100);
+
+// A server's timer loop asks for the next due time after every command.
+// With N instances each waiting on a one-hour timer, one NextDue call, and
+// one FireDue call when nothing is due yet (the loop woken early).
+std::shared_ptr<const bpmn::model::Definitions> WaitingOnATimer() {
+  return Load(
+      "<definitions xmlns=\"http://www.omg.org/spec/BPMN/20100524/MODEL\">"
+      "<process id=\"wait\" isExecutable=\"true\"><startEvent id=\"s\"/>"
+      "<intermediateCatchEvent id=\"hour\"><timerEventDefinition>"
+      "<timeDuration>PT1H</timeDuration></timerEventDefinition>"
+      "</intermediateCatchEvent><endEvent id=\"e\"/>"
+      "<sequenceFlow id=\"f1\" sourceRef=\"s\" targetRef=\"hour\"/>"
+      "<sequenceFlow id=\"f2\" sourceRef=\"hour\" targetRef=\"e\"/>"
+      "</process></definitions>");
+}
+
+void BM_NextDueAmongWaiting(benchmark::State& state) {
+  bpmn::ManualClock clock(bpmn::TimePoint{});
+  Runtime rt(clock);
+  rt.set_keep_log(false);
+  rt.Deploy(WaitingOnATimer());
+  for (std::int64_t i = 0; i < state.range(0); ++i) {
+    (void)rt.Start("wait", {});
+    clock.Advance(std::chrono::milliseconds(1));
+  }
+  for (auto _ : state) benchmark::DoNotOptimize(rt.NextDue());
+}
+BENCHMARK(BM_NextDueAmongWaiting)->Arg(1000)->Arg(10000);
+
+void BM_FireDueNothingDueAmongWaiting(benchmark::State& state) {
+  bpmn::ManualClock clock(bpmn::TimePoint{});
+  Runtime rt(clock);
+  rt.set_keep_log(false);
+  rt.Deploy(WaitingOnATimer());
+  for (std::int64_t i = 0; i < state.range(0); ++i) (void)rt.Start("wait", {});
+  for (auto _ : state) rt.FireDue();
+}
+BENCHMARK(BM_FireDueNothingDueAmongWaiting)->Arg(1000)->Arg(10000);
 
 long ResidentKiB() {
   std::ifstream status("/proc/self/status");

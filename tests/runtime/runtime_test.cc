@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <map>
 
 #include "model/iso8601.h"
 #include "parser/bpmn_reader.h"
@@ -303,6 +304,109 @@ TEST(Runtime, TimersFireInDueOrderAndExactlyOnce) {
       fired.push_back(e.instance);
   EXPECT_EQ(fired, (std::vector<Id>{late, early}));
   EXPECT_FALSE(rt.NextDue());
+}
+
+// The earliest timer of the instances in memory, found by looking at all of
+// them: what NextDue must answer.
+std::optional<bpmn::TimePoint> EarliestTimer(const Runtime& rt) {
+  std::optional<bpmn::TimePoint> next;
+  for (const auto* s : rt.Instances())
+    for (const auto& t : s->timers)
+      if (!next || t.due < *next) next = t.due;
+  return next;
+}
+
+// NextDue follows the timers as they are armed, repeat (a cycle moves its due
+// time), close with their task, fire, and as instances leave memory and come
+// back; FireDue fires in (due, id) order across instances.
+TEST(Runtime, NextDueFollowsTimersOfEveryInstanceInMemory) {
+  auto defs = Inline(
+      "<startEvent id=\"s\"/><userTask id=\"work\"/>"
+      "<boundaryEvent id=\"remind\" attachedToRef=\"work\" "
+      "cancelActivity=\"false\"><timerEventDefinition>"
+      "<timeCycle>R2/PT1H</timeCycle></timerEventDefinition></boundaryEvent>"
+      "<boundaryEvent id=\"expire\" attachedToRef=\"work\">"
+      "<timerEventDefinition><timeDuration>PT5H</timeDuration>"
+      "</timerEventDefinition></boundaryEvent>"
+      "<intermediateCatchEvent id=\"pause\"><timerEventDefinition>"
+      "<timeDuration>PT0S</timeDuration></timerEventDefinition>"
+      "</intermediateCatchEvent>"
+      "<endEvent id=\"done\"/><endEvent id=\"reminded\"/>"
+      "<endEvent id=\"expired\"/>"
+      "<sequenceFlow id=\"f1\" sourceRef=\"s\" targetRef=\"work\"/>"
+      "<sequenceFlow id=\"f2\" sourceRef=\"work\" targetRef=\"done\"/>"
+      "<sequenceFlow id=\"f3\" sourceRef=\"remind\" targetRef=\"pause\"/>"
+      "<sequenceFlow id=\"f5\" sourceRef=\"pause\" targetRef=\"reminded\"/>"
+      "<sequenceFlow id=\"f4\" sourceRef=\"expire\" targetRef=\"expired\"/>");
+  bpmn::ManualClock clock(At("2026-03-02T09:00:00Z"));
+  Runtime rt(clock);
+  rt.Deploy(defs);
+  std::vector<Id> ids;
+  for (int i = 0; i < 3; ++i) {
+    ids.push_back(*rt.Start("p", {}));
+    clock.Advance(std::chrono::minutes(10));
+    EXPECT_EQ(rt.NextDue(), EarliestTimer(rt)) << "after start " << i;
+  }
+  EXPECT_EQ(*rt.NextDue(), At("2026-03-02T10:00:00Z"));
+  // The first instance leaves memory and comes back.
+  auto copy =
+      std::make_unique<bpmn::runtime::InstanceState>(*rt.Instance(ids[0]));
+  rt.Forget(ids[0]);
+  EXPECT_EQ(*rt.NextDue(), At("2026-03-02T10:10:00Z"));
+  EXPECT_EQ(rt.NextDue(), EarliestTimer(rt));
+  rt.Restore(std::move(copy));
+  EXPECT_EQ(*rt.NextDue(), At("2026-03-02T10:00:00Z"));
+  // The second instance's task is done: its two timers close.
+  ASSERT_TRUE(
+      rt.CompleteTask(rt.OpenTasks(ids[1]).front().task->id, "ann", {}));
+  EXPECT_EQ(rt.NextDue(), EarliestTimer(rt));
+  // An hour on, the reminders of the first and third fire (first one first)
+  // and are due again an hour later. Each sends a token to a pause due at
+  // once, armed by this call and so fired by the next.
+  clock.Set(At("2026-03-02T10:25:00Z"));
+  rt.FireDue();
+  EXPECT_EQ(*rt.NextDue(), At("2026-03-02T10:25:00Z"));
+  EXPECT_EQ(rt.NextDue(), EarliestTimer(rt));
+  rt.FireDue();
+  EXPECT_EQ(*rt.NextDue(), At("2026-03-02T11:00:00Z"));
+  EXPECT_EQ(rt.NextDue(), EarliestTimer(rt));
+  // Past every due time: the cycle runs out, the tasks expire, and the last
+  // pauses wait for one more call.
+  clock.Set(At("2026-03-02T16:00:00Z"));
+  rt.FireDue();
+  EXPECT_EQ(*rt.NextDue(), At("2026-03-02T16:00:00Z"));
+  rt.FireDue();
+  EXPECT_FALSE(rt.NextDue());
+  EXPECT_FALSE(EarliestTimer(rt));
+  // The timers' events in order, each as (instance, element, event); a
+  // timer's element is named where it was scheduled.
+  std::map<Id, std::string> element_of;
+  std::vector<std::string> events;
+  for (const auto& e : rt.log()) {
+    using bpmn::runtime::EventType;
+    if (e.type == EventType::kTimerScheduled && !element_of.count(e.item))
+      element_of[e.item] = defs->node(e.node).id;
+    else if (e.type == EventType::kTimerScheduled)
+      events.push_back(std::to_string(e.instance) + " " + element_of[e.item] +
+                       " again");
+    else if (e.type == EventType::kTimerClosed)
+      events.push_back(std::to_string(e.instance) + " " + element_of[e.item] +
+                       " closed");
+  }
+  // The second instance's close with its task; then call by call, in due
+  // order: 10:00 the first's reminder and 10:20 the third's (each due again
+  // an hour on); their pauses; 11:00 and 11:20 their last repeats, 14:00
+  // and 14:20 their expiries; their last pauses.
+  const std::string first = std::to_string(ids[0]) + " ";
+  const std::string second = std::to_string(ids[1]) + " ";
+  const std::string third = std::to_string(ids[2]) + " ";
+  EXPECT_EQ(events, (std::vector<std::string>{
+                        second + "remind closed", second + "expire closed",
+                        first + "remind again", third + "remind again",
+                        first + "pause closed", third + "pause closed",
+                        first + "remind closed", third + "remind closed",
+                        first + "expire closed", third + "expire closed",
+                        first + "pause closed", third + "pause closed"}));
 }
 
 }  // namespace
@@ -1099,9 +1203,17 @@ TEST(Runtime, AnEscalationPolicyThrowInterruptsAMappedTask) {
   rt.Deploy(read.definitions);
   Id id = *rt.Start("p", {{"request", "отпуск"}});
   EXPECT_EQ(rt.Waiting(id), std::vector<std::string>{"approve"});
+  // The task falls overdue at its due date, and the policy throws an hour
+  // later: the runtime's next due times.
+  EXPECT_EQ(rt.NextDue(), At("2026-03-02T10:00:00Z"));
+  clock.Set(At("2026-03-02T10:30:00Z"));
+  rt.FireDue();
+  EXPECT_EQ(rt.Waiting(id), std::vector<std::string>{"approve"});
+  EXPECT_EQ(rt.NextDue(), At("2026-03-02T11:00:00Z"));
   clock.Set(At("2026-03-02T11:00:00Z"));
   rt.FireDue();
   EXPECT_EQ(rt.Waiting(id), std::vector<std::string>{"chase"});
+  EXPECT_FALSE(rt.NextDue());
   auto tasks = rt.OpenTasks(id);
   ASSERT_EQ(tasks.size(), 1u);
   ASSERT_TRUE(rt.CompleteTask(tasks.front().task->id, "u", {}));
