@@ -14,7 +14,6 @@
 #include <functional>
 #include <map>
 #include <nlohmann/json.hpp>
-#include <set>
 #include <string_view>
 #include <unordered_map>
 #include <utility>
@@ -902,10 +901,12 @@ Result<void> SqliteStore::Impl::SyncTasks(const InstanceWrite& write,
   };
   std::vector<Stored> stored;
   if (has_rows && write.stored_tasks) {
-    std::set<Id> seen;  // a task named twice is one row
-    for (const TaskRecord& task : *write.stored_tasks)
-      if (seen.insert(task.id).second)
+    for (const TaskRecord& task : *write.stored_tasks) {
+      // A task named twice is one row (an instance has few).
+      if (std::none_of(stored.begin(), stored.end(),
+                       [&](const Stored& row) { return row.id == task.id; }))
         stored.push_back({task.id, EncodeList(task.roles), &task});
+    }
   } else if (has_rows) {
     if (auto counted = Count(); !counted) return counted;
     auto q = Prepare("SELECT id, roles FROM tasks WHERE instance = ?");
